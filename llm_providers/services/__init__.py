@@ -1,0 +1,1 @@
+"""Services: the only code that writes provider data or calls providers."""
