@@ -125,7 +125,9 @@ def clean_config(
     return result
 
 
-def _clean_secret(spec: ConfigField, value: Any, present: bool, stored: frozenset[str] | set[str], result: CleanedConfig) -> None:
+def _clean_secret(
+    spec: ConfigField, value: Any, present: bool, stored: frozenset[str] | set[str], result: CleanedConfig
+) -> None:
     if value is CLEAR:
         if spec.required:
             result.errors.setdefault(spec.name, []).append("This field is required; enter a new value instead.")

@@ -85,7 +85,9 @@ class ProviderModel(models.Model):
 class ModelFetchState(models.Model):
     """Per-provider state of the model-list cache (the list itself is ProviderModel rows)."""
 
-    provider = models.OneToOneField(ProviderConfig, on_delete=models.CASCADE, primary_key=True, related_name="fetch_state")
+    provider = models.OneToOneField(
+        ProviderConfig, on_delete=models.CASCADE, primary_key=True, related_name="fetch_state"
+    )
     # True once an upstream fetch succeeded: from then on a failure serves the stored list as stale.
     has_good_list = models.BooleanField(default=False)
     fetched_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
+from llm_providers import metrics
 from llm_providers.catalog import loader
 
 
@@ -11,6 +12,7 @@ from llm_providers.catalog import loader
 def _fresh_state():
     """Each test starts with an empty shared cache and the built-in catalog."""
     cache.clear()
+    metrics.reset()
     loader.reload()
     yield
     loader.reload()

@@ -81,7 +81,9 @@ def load_catalog(*, check_litellm: bool = False) -> Catalog:
             continue
         if template.id in catalog.templates:
             first = catalog.sources[template.id]
-            catalog.problems.append(TemplateProblem(where, "id", f"duplicate template id {template.id!r} (also in {first})"))
+            catalog.problems.append(
+                TemplateProblem(where, "id", f"duplicate template id {template.id!r} (also in {first})")
+            )
             continue
         if known_providers is not None and template.litellm_provider not in known_providers:
             catalog.problems.append(

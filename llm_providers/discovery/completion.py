@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 from llm_providers import conf
 from llm_providers.catalog.schema import ProviderTemplate
+from llm_providers.discovery.http import scrub
 from llm_providers.exceptions import UpstreamError
 
 _STATUS_CODES = {
@@ -26,7 +26,9 @@ def _litellm():
     return litellm
 
 
-def completion_kwargs(template: ProviderTemplate, settings: dict[str, Any], secrets: dict[str, str], model: str) -> dict:
+def completion_kwargs(
+    template: ProviderTemplate, settings: dict[str, Any], secrets: dict[str, str], model: str
+) -> dict:
     """The litellm.completion() arguments for this provider (no network)."""
     provider = template.litellm_provider
     if template.id == "custom":
@@ -58,14 +60,6 @@ def completion_kwargs(template: ProviderTemplate, settings: dict[str, Any], secr
     return kwargs
 
 
-def _scrub(text: str, secrets: dict[str, str]) -> str:
-    for value in secrets.values():
-        if value and len(value) >= 4:
-            text = text.replace(value, "…" + value[-4:])
-    text = re.sub(r"\b(sk-|gsk_|xai-|fw_|pplx-|AIza)[A-Za-z0-9_\-]{6,}", r"\1…", text)
-    return text[:300]
-
-
 def one_token(template: ProviderTemplate, settings: dict[str, Any], secrets: dict[str, str], model: str) -> None:
     """Send `ping` with max_tokens=1. Raises UpstreamError (classified, scrubbed) on failure."""
     kwargs = completion_kwargs(template, settings, secrets, model)
@@ -85,7 +79,7 @@ def one_token(template: ProviderTemplate, settings: dict[str, Any], secrets: dic
 def _classify(exc: Exception, secrets: dict[str, str]) -> UpstreamError:
     status = getattr(exc, "status_code", None)
     name = type(exc).__name__
-    upstream = _scrub(str(getattr(exc, "message", "") or exc), secrets)
+    upstream = scrub(str(getattr(exc, "message", "") or exc), secrets.values())[:300]
     if status in _STATUS_CODES:
         code, message, hint = _STATUS_CODES[status]
         return UpstreamError(code, f"{message} ({upstream})" if upstream else message, hint=hint, status=status)
@@ -96,5 +90,9 @@ def _classify(exc: Exception, secrets: dict[str, str]) -> UpstreamError:
             "unreachable", f"Could not reach the provider: {upstream}", hint="Check the base URL and that it runs."
         )
     if isinstance(status, int) and status >= 500:
-        return UpstreamError("upstream_error", f"The provider failed: {upstream}", hint="Try again later.", status=status)
-    return UpstreamError("bad_response", f"The completion failed: {upstream}", hint="Check the model ID.", status=status)
+        return UpstreamError(
+            "upstream_error", f"The provider failed: {upstream}", hint="Try again later.", status=status
+        )
+    return UpstreamError(
+        "bad_response", f"The completion failed: {upstream}", hint="Check the model ID.", status=status
+    )

@@ -98,7 +98,9 @@ def _run(
             run.add("models", True, detail, started)
     else:
         for name in ("reachable", "authenticated", "models"):
-            run.add(name, True, "This provider has no model-list endpoint; the completion check covers it.", skipped=True)
+            run.add(
+                name, True, "This provider has no model-list endpoint; the completion check covers it.", skipped=True
+            )
 
     if not completion_check:
         run.add("completion", True, "Skipped on request.", skipped=True)

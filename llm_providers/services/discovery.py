@@ -10,11 +10,14 @@ malformed response never replaces a good list.
 from __future__ import annotations
 
 import secrets as _secrets
+import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -31,7 +34,15 @@ from llm_providers.services.providers import UNSET, provider_secrets
 
 MANUAL_ID_MAX = 256
 # Metadata compared to report a model as "changed" after a refresh.
-_TRACKED = ("display_name", "kind", "context_window", "max_output_tokens", "capabilities", "pricing", "deprecation_date")
+_TRACKED = (
+    "display_name",
+    "kind",
+    "context_window",
+    "max_output_tokens",
+    "capabilities",
+    "pricing",
+    "deprecation_date",
+)
 _OVERRIDABLE = {"display_name": str, "context_window": int, "capabilities": list}
 
 
@@ -82,11 +93,10 @@ def _ttl(provider: ProviderConfig, template: ProviderTemplate) -> int:
 
 
 def _state(provider: ProviderConfig) -> ModelFetchState:
-    try:
-        return provider.fetch_state
-    except ModelFetchState.DoesNotExist:
-        state, _ = ModelFetchState.objects.get_or_create(provider=provider)
-        return state
+    # Always read fresh: a provider instance may carry a fetch_state loaded before another
+    # worker's fetch (cachalot turns this into a memory read).
+    state, _ = ModelFetchState.objects.get_or_create(provider=provider)
+    return state
 
 
 def _row_dict(row: ProviderModel) -> dict[str, Any]:
@@ -107,13 +117,53 @@ def _row_dict(row: ProviderModel) -> dict[str, Any]:
     }
 
 
+# Per-process memo of serialized model lists. Each provider has a "models stamp" in the shared
+# cache that every write replaces (after commit); a memo entry is used only while its stamp is
+# current, and for at most _MEMO_SECONDS (bounding staleness if the cache was unreachable
+# during a write). It turns a cached read into two small cache lookups instead of 100 rows.
+_MEMO: dict[tuple[int, str | None, bool | None], tuple[float, str, list[dict[str, Any]]]] = {}
+_MEMO_LOCK = threading.Lock()
+_MEMO_SECONDS = 60.0
+_MEMO_MAX = 2000
+
+
+def _stamp_key(provider_id: int) -> str:
+    return f"llmp:models-stamp:{provider_id}"
+
+
+def _models_changed(provider_id: int) -> None:
+    # Now (this process and any reader must stop trusting its memo) and again after commit
+    # (a reader that took the first new stamp may have memoized the rows from before commit).
+    def bump() -> None:
+        cache.set(_stamp_key(provider_id), uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def _stored_models(provider: ProviderConfig, *, kind: str | None = None, visible: bool | None = None) -> list[dict]:
+    """The stored list as dicts. Callers must not mutate the result (it may be shared)."""
+    key = (provider.pk, kind, visible)
+    stamp = cache.get(_stamp_key(provider.pk))  # read before the rows: see _models_changed
+    now = time.monotonic()
+    if stamp:
+        memo = _MEMO.get(key)
+        if memo and memo[1] == stamp and memo[0] > now:
+            return memo[2]
     rows = ProviderModel.objects.filter(provider=provider)
     if kind:
         rows = rows.filter(kind=kind)
     if visible is not None:
         rows = rows.filter(visible=visible)
-    return [_row_dict(row) for row in rows]
+    models = [_row_dict(row) for row in rows]
+    if stamp:
+        with _MEMO_LOCK:
+            if len(_MEMO) >= _MEMO_MAX:
+                _MEMO.clear()
+            _MEMO[key] = (now + _MEMO_SECONDS, stamp, models)
+    else:
+        cache.add(_stamp_key(provider.pk), uuid.uuid4().hex, None)
+    return models
 
 
 def _error_dict(state: ModelFetchState) -> dict[str, str] | None:
@@ -217,6 +267,11 @@ def _single_flight_fetch(provider: ProviderConfig, template: ProviderTemplate, s
     if token is None:
         return _wait_for_other_worker(provider, before)
     try:
+        # Double-check under the lease: another worker may have stored a list between our read
+        # of the state and winning the lease; fetching again would be a second upstream call.
+        current = ModelFetchState.objects.get(pk=provider.pk)
+        if current.fetched_at != before and current.fetched_at is not None:
+            return _Outcome(state=current, fetched=True, changes=current.last_changes or None)
         return _fetch_and_store(provider, template)
     finally:
         _release_lease(provider.pk, token)
@@ -311,7 +366,9 @@ def _store_records(provider: ProviderConfig, records: list[ModelRecord], now: da
         row = existing.get(record.id)
         if row is None:
             to_create.append(
-                ProviderModel(provider=provider, model_id=record.id, source="api", visible=record.kind == "chat", **values)
+                ProviderModel(
+                    provider=provider, model_id=record.id, source="api", visible=record.kind == "chat", **values
+                )
             )
             added.append(record.id)
             continue
@@ -341,6 +398,7 @@ def _store_records(provider: ProviderConfig, records: list[ModelRecord], now: da
             row.updated_at = now
             to_update.append(row)
             removed.append(model_id)
+    _models_changed(provider.pk)
     ProviderModel.objects.bulk_create(to_create, batch_size=500)
     if to_update:
         ProviderModel.objects.bulk_update(
@@ -386,6 +444,7 @@ def _ensure_fallback_rows(provider: ProviderConfig, template: ProviderTemplate) 
                 **_record_fields(record),
             )
         )
+    _models_changed(provider.pk)
     ProviderModel.objects.bulk_create(rows, ignore_conflicts=True)
 
 
@@ -443,6 +502,7 @@ def add_manual_model(provider: ProviderConfig, model_id: Any) -> dict[str, Any]:
     if ProviderModel.objects.filter(provider=provider, model_id=model_id).exists():
         raise ConfigValidationError({"model_id": [f"{model_id} is already in the list."]})
     row = ProviderModel.objects.create(provider=provider, model_id=model_id, source="manual", visible=True)
+    _models_changed(provider.pk)
     return _row_dict(row)
 
 
@@ -459,12 +519,14 @@ def update_model(provider: ProviderConfig, model_id: str, *, visible: Any = UNSE
         row.overrides = _clean_overrides(overrides)
         fields.append("overrides")
     row.save(update_fields=fields)
+    _models_changed(provider.pk)
     return _row_dict(row)
 
 
 def set_visible_models(provider: ProviderConfig, visible_ids: set[str]) -> int:
     """Make exactly these models visible (the wizard's checkboxes). Returns how many are visible."""
     with transaction.atomic():
+        _models_changed(provider.pk)
         ProviderModel.objects.filter(provider=provider).exclude(model_id__in=visible_ids).update(visible=False)
         return ProviderModel.objects.filter(provider=provider, model_id__in=visible_ids).update(visible=True)
 

@@ -260,5 +260,3 @@ def rotate_encryption_keys() -> tuple[int, list[str]]:
         ProviderConfig.objects.filter(pk=provider.pk).update(secrets_ciphertext=token)
         rotated += 1
     return rotated, unreadable
-
-

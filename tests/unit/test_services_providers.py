@@ -74,7 +74,9 @@ def test_secret_update_semantics_keep_replace_clear():
         "api_base": "http://localhost:11434", "api_key": "token-one-0001"})  # fmt: skip
     provider = provider_update(provider=provider, expected_version=1, config={"api_key": ""})
     assert provider_secrets(provider) == {"api_key": "token-one-0001"}  # blank keeps
-    provider = provider_update(provider=provider, expected_version=provider.version, config={"api_key": "token-two-0002"})
+    provider = provider_update(
+        provider=provider, expected_version=provider.version, config={"api_key": "token-two-0002"}
+    )
     assert provider_secrets(provider) == {"api_key": "token-two-0002"}  # new value replaces
     assert provider.secret_hints == {"api_key": "…0002"}
     provider = provider_update(provider=provider, expected_version=provider.version, config={"api_key": CLEAR})
@@ -136,8 +138,10 @@ def test_delete():
 def test_ciphertext_at_rest():
     provider = _groq()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT secrets_ciphertext, settings, secret_hints FROM llm_providers_providerconfig WHERE id = %s",
-                       [provider.pk])  # fmt: skip
+        cursor.execute(
+            "SELECT secrets_ciphertext, settings, secret_hints FROM llm_providers_providerconfig WHERE id = %s",
+            [provider.pk],
+        )
         row = cursor.fetchone()
     raw = " ".join(str(value) for value in row)
     assert KEY not in raw and KEY[4:-4] not in raw

@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Make sure a local admin account exists (for `make run`). Uses ADMIN_PASSWORD or prints a generated one once."
+    help = (
+        "Make sure a local admin account exists (for `make run`). Uses ADMIN_PASSWORD or prints a generated one once."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default=os.environ.get("ADMIN_USERNAME", "admin"))
