@@ -13,8 +13,8 @@ import pytest
 import responses
 from django.core.management import CommandError, call_command
 
-from llm_providers.discovery import completion
-from tests.api_support import DEAD_BASE, SENTINEL_KEY
+from tests.api_support import SENTINEL_KEY, chat_requests
+from tests.fakes.upstream import FakeUpstream
 
 LISTING = {"object": "list", "data": [{"id": "llama-3.3-70b-versatile", "object": "model"}]}
 OTHER_BASE = "http://127.0.0.2:9/v1"
@@ -23,9 +23,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _fast_failures(settings, monkeypatch):
+def _fast_failures(settings):
     settings.LLM_PROVIDERS_MAX_RETRIES = 0
-    monkeypatch.setattr(completion, "one_token", lambda *args, **kwargs: None)
+
+
+@pytest.fixture
+def chat():
+    """A real server for the one-token completion (litellm's httpx call); lists are mocked by `responses`."""
+    with FakeUpstream() as fake:
+        yield fake
+
+
+@pytest.fixture
+def good_base(chat) -> str:
+    return f"{chat.url}/openai/v1"
 
 
 @pytest.fixture
@@ -35,9 +46,9 @@ def upstream():
 
 
 @pytest.fixture
-def providers(make_provider):
+def providers(make_provider, good_base):
     """One provider whose API answers, one whose API refuses the key, one disabled."""
-    good = make_provider(name="Good", config={"api_key": SENTINEL_KEY, "api_base": DEAD_BASE})
+    good = make_provider(name="Good", config={"api_key": SENTINEL_KEY, "api_base": good_base})
     bad = make_provider(name="Bad", config={"api_key": SENTINEL_KEY, "api_base": OTHER_BASE})
     make_provider(name="Off", config={"api_key": SENTINEL_KEY, "api_base": OTHER_BASE}, enabled=False)
     return good, bad
@@ -52,13 +63,14 @@ def _run(name: str, *args: str) -> tuple[str, str, CommandError | None]:
     return out.getvalue(), err.getvalue(), None
 
 
-def _mock(upstream) -> None:
-    upstream.get(f"{DEAD_BASE}/models", json=LISTING)
+def _mock(upstream, good_base: str) -> None:
+    upstream.add_passthru(good_base.rsplit("/openai", 1)[0])  # the chat endpoint is the real fake
+    upstream.get(f"{good_base}/models", json=LISTING)
     upstream.get(f"{OTHER_BASE}/models", json={"error": {"message": f"bad key {SENTINEL_KEY}"}}, status=401)
 
 
-def test_refresh_all_reports_each_and_fails_when_one_failed(upstream, providers):
-    _mock(upstream)
+def test_refresh_all_reports_each_and_fails_when_one_failed(upstream, providers, good_base):
+    _mock(upstream, good_base)
     out, err, error = _run("llm_providers_refresh_models", "--json")
     rows = {row["name"]: row for row in json.loads(out)}
     assert set(rows) == {"Good", "Bad"}, "disabled providers are skipped"
@@ -70,16 +82,16 @@ def test_refresh_all_reports_each_and_fails_when_one_failed(upstream, providers)
     assert SENTINEL_KEY[4:12] not in out + err
 
 
-def test_refresh_one_provider_succeeds_with_text_output(upstream, providers):
-    _mock(upstream)
+def test_refresh_one_provider_succeeds_with_text_output(upstream, providers, good_base):
+    _mock(upstream, good_base)
     good, _ = providers
     out, _, error = _run("llm_providers_refresh_models", "--provider", str(good.pk))
     assert error is None
     assert out.startswith("ok") and "Good" in out and "1 models (live)" in out
 
 
-def test_refresh_all_flag_and_unknown_provider(upstream, providers):
-    _mock(upstream)
+def test_refresh_all_flag_and_unknown_provider(upstream, providers, good_base):
+    _mock(upstream, good_base)
     out, _, error = _run("llm_providers_refresh_models", "--all")
     assert "FAIL Bad" in out and "invalid_credentials" in out and error is not None
     _, _, error = _run("llm_providers_refresh_models", "--provider", "4242")
@@ -91,12 +103,14 @@ def test_refresh_rejects_both_selectors(db):
         call_command("llm_providers_refresh_models", "--all", "--provider", "1")
 
 
-def test_test_command(upstream, providers):
-    _mock(upstream)
+def test_test_command(upstream, providers, good_base, chat):
+    _mock(upstream, good_base)
     good, bad = providers
     out, err, error = _run("llm_providers_test", "--json")
     rows = {row["name"]: row for row in json.loads(out)}
     assert rows["Good"]["ok"] is True and [c["name"] for c in rows["Good"]["checks"]][0] == "url_policy"
+    assert rows["Good"]["checks"][-1] == {**rows["Good"]["checks"][-1], "name": "completion", "ok": True}
+    assert chat_requests(chat)[0].headers["authorization"] == f"Bearer {SENTINEL_KEY}"
     assert rows["Bad"]["ok"] is False and rows["Bad"]["error"]["code"] == "invalid_credentials"
     assert error is not None and error.returncode == 1
     assert SENTINEL_KEY[4:12] not in out + err
