@@ -11,7 +11,6 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.fakes import providers
 from tests.fakes.upstream import FakeUpstream
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -99,25 +98,6 @@ def fakes():
     yield start
     for fake in started:
         fake.stop()
-
-
-def _groq_chat_completion(fake: FakeUpstream, model: str = "fake-model") -> None:
-    """Make the Groq fake's chat endpoint answer with `service_tier`, as the real Groq API does.
-
-    litellm 1.109.3's Groq transformation reads `service_tier` from every response and fails with
-    "'ModelResponse' object has no attribute 'service_tier'" without it; the shared fake
-    (tests/fakes/providers.chat_completion) omits the field. The scripted reply below is the fake's own
-    completion plus Groq's `service_tier` and `x_groq` fields.
-    """
-    _, _, body = providers.chat_completion(type("Req", (), {"body": b"{}"})())
-    body = {**body, "model": model, "service_tier": "on_demand", "x_groq": {"id": "req_fake"}}
-    fake.set("/openai/v1/chat/completions", method="POST", json=body)
-
-
-@pytest.fixture
-def groq_chat():
-    """`groq_chat(fake)`: the Groq fake answers chat completions the way litellm needs (see above)."""
-    return _groq_chat_completion
 
 
 def literal(text: str) -> str:
