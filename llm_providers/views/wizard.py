@@ -210,8 +210,9 @@ def wizard_models(request: HtmxHttpRequest, provider_id: int) -> HttpResponse:
     outcome = None
     if request.method == "POST":
         action, outcome = model_list.handle_post(provider, request.POST, wizard=True, user=request.user)
-        if action == "continue" and not outcome.failed:
-            return navigate(request, reverse("llm_providers:wizard-test", args=[provider.pk]))
+        if action in {"continue", "test_and_save"} and not outcome.failed:
+            next_url = reverse("llm_providers:wizard-test", args=[provider.pk])
+            return navigate(request, next_url + ("?then=save" if action == "test_and_save" else ""))
         if not request.htmx and not outcome.failed:
             messages.success(request, outcome.notice)
             return redirect(f"{page_url}?{filters.querystring()}")
@@ -258,6 +259,8 @@ def wizard_test(request: HtmxHttpRequest, provider_id: int) -> HttpResponse:
         return _already_saved(request)
     template = _template_or_404(provider.template_id)
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    # "Test and save" from step 3: activate as soon as a run passes; a failure still needs "Save anyway".
+    save_when_passed = (request.POST if request.method == "POST" else request.GET).get("then") == "save"
     context = _step_context(
         4,
         provider=provider,
@@ -267,10 +270,13 @@ def wizard_test(request: HtmxHttpRequest, provider_id: int) -> HttpResponse:
         result=None,
         checks=[],
         save_error="",
+        save_when_passed=save_when_passed,
     )
     if action == "run":
         result = connection_test.test_provider(provider)
         _remember_test(request, provider, result.ok)
+        if result.ok and save_when_passed:
+            return _activate(request, provider)
         context.update(result=result, checks=presenters.check_rows(result.checks))
     elif action in {"save", "save_anyway"}:
         if action == "save" and not _test_passed(request, provider):

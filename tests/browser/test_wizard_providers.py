@@ -24,6 +24,7 @@ class Case:
     default: str  # the default model the user picks
     base_label: str = "API base URL"
     advanced: bool = True  # cloud providers keep the base URL under "Advanced settings"
+    test_and_save: bool = False  # one click on step 3: step 4 tests, then saves by itself
 
 
 CASES = [
@@ -68,6 +69,7 @@ CASES = [
         ],
         hidden="accounts/fireworks/models/qwen3-235b-a22b",
         default="accounts/fireworks/models/kimi-k2-instruct-0905",
+        test_and_save=True,
     ),
 ]
 
@@ -101,15 +103,19 @@ def test_complete_setup_through_all_four_steps(case: Case, wizard, fakes, screen
     page.get_by_label(f"Visible: {case.hidden}", exact=True).uncheck()
     page.get_by_label(f"Default model: {case.default}", exact=True).check()
     shoot(page, "wizard-3-models")
-    wizard.continue_to(4)
+    if case.test_and_save:
+        # Step 4 runs the test and, every check having passed, activates the provider.
+        page.get_by_role("button", name="Test and save").click()
+    else:
+        wizard.continue_to(4)
 
-    # Step 4: the test runs by itself and shows every check.
-    wizard.wait_for_test(ok=True)
-    for check in ("Address allowed", "Server reachable", "Authenticated", "Models listed", "One-token completion"):
-        expect(page.get_by_role("listitem").filter(has_text=check)).to_contain_text("Passed")
-    expect(page.get_by_role("listitem").filter(has_text="One-token completion")).to_contain_text(case.default)
-    shoot(page, "wizard-4-test")
-    wizard.save()
+        # Step 4: the test runs by itself and shows every check.
+        wizard.wait_for_test(ok=True)
+        for check in ("Address allowed", "Server reachable", "Authenticated", "Models listed", "One-token completion"):
+            expect(page.get_by_role("listitem").filter(has_text=check)).to_contain_text("Passed")
+        expect(page.get_by_role("listitem").filter(has_text="One-token completion")).to_contain_text(case.default)
+        shoot(page, "wizard-4-test")
+        wizard.save()
 
     # The overview: the new provider's card, active and default, with the chosen default model.
     expect(page.get_by_text(f"{case.card} is connected and active.")).to_be_visible()

@@ -89,7 +89,7 @@ def test_step1_full_page_groups_cards_by_category(client):
     for heading in ("Popular cloud", "Enterprise", "Local / self-hosted", "Custom integration"):
         assert f">{heading}</h3>" in html
     assert "Set up Groq" in html and "Setup: Easy" in html and "Recommended" in html
-    assert 'hx-trigger="input changed delay:150ms, search"' in html
+    assert 'hx-trigger="input changed delay:40ms, search" hx-sync="this:replace"' in html
 
 
 def test_step1_search_returns_only_the_card_grid(client):
@@ -550,3 +550,31 @@ def test_full_flow_through_the_client(client, upstream, completions, fake_base, 
     draft.refresh_from_db()
     assert draft.status == "active" and draft.default_model == "qwen/qwen3-32b"
     assert_no_secret(client.get(UI).content)
+
+
+def test_test_and_save_activates_when_every_check_passes(client, upstream, completions, fake_base):
+    upstream.get(f"{fake_base}/models", json=listing("llama-3.3-70b-versatile"))
+    draft = _draft(client, api_base=fake_base)
+    models_url = f"{UI}wizard/{draft.pk}/models/"
+    step4 = client.post(
+        models_url,
+        {"action": "test_and_save", "shown": ["llama-3.3-70b-versatile"], "visible": ["llama-3.3-70b-versatile"]},
+    )
+    assert step4["Location"] == f"{UI}wizard/{draft.pk}/test/?then=save"
+    page = client.get(step4["Location"]).content.decode()
+    assert '"then": "save"' in page and 'name="then" value="save"' in page
+    done = client.post(step4["Location"].split("?")[0], {"action": "run", "then": "save"}, headers=htmx("test-results"))
+    assert done["HX-Redirect"] == UI
+    assert completions == ["openai/gpt-oss-120b"]
+    draft.refresh_from_db()
+    assert draft.status == "active"
+
+
+def test_test_and_save_keeps_the_draft_when_the_test_fails(client, upstream, completions, fake_base):
+    upstream.get(f"{fake_base}/models", json={"error": {"message": "Invalid API Key"}}, status=401)
+    draft = _draft(client, api_base=fake_base)
+    response = client.post(f"{UI}wizard/{draft.pk}/test/", {"action": "run", "then": "save"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Save anyway" in html and "✗" in html
+    draft.refresh_from_db()
+    assert draft.status == "draft"
