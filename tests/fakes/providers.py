@@ -21,6 +21,109 @@ Route = tuple[str | None, re.Pattern[str], Handler]  # method (None: any), full-
 
 KINDS = ("openai", "groq", "together", "fireworks", "ollama", "anthropic", "gemini", "cohere")
 
+# Single recorded model entries, named so that the parser tests quote the very same bodies.
+GROQ_QWEN3_32B: dict[str, Any] = {
+    "id": "qwen/qwen3-32b",
+    "object": "model",
+    "created": 1748396646,
+    "owned_by": "Alibaba Cloud",
+    "active": True,
+    "context_window": 131072,
+    "public_apps": None,
+    "max_completion_tokens": 40960,
+}
+
+TOGETHER_LLAMA_3_3_70B: dict[str, Any] = {
+    "id": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+    "object": "model",
+    "created": 1733443923,
+    "type": "chat",
+    "running": False,
+    "display_name": "Meta Llama 3.3 70B Instruct Turbo",
+    "organization": "Meta",
+    "link": "https://huggingface.co/meta-llama/Llama-3.3-70B-Instruct",
+    "license": "llama3.3",
+    "context_length": 131072,
+    "config": {
+        "chat_template": "…",
+        "stop": ["<|eot_id|>"],
+        "bos_token": "<|begin_of_text|>",
+        "eos_token": "<|eot_id|>",
+        "max_output_length": 0,
+    },
+    "pricing": {"hourly": 0, "input": 0.88, "output": 0.88, "base": 0, "finetune": 0},
+}
+
+FIREWORKS_KIMI_K2: dict[str, Any] = {
+    "id": "accounts/fireworks/models/kimi-k2-instruct-0905",
+    "object": "model",
+    "owned_by": "fireworks",
+    "created": 1757018994,
+    "kind": "HF_BASE_MODEL",
+    "supports_chat": True,
+    "supports_image_input": False,
+    "supports_tools": True,
+    "context_length": 262144,
+}
+
+FIREWORKS_FLUX_SCHNELL: dict[str, Any] = {
+    "id": "accounts/fireworks/models/flux-1-schnell-fp8",
+    "object": "model",
+    "owned_by": "fireworks",
+    "created": 1729000000,
+    "supports_chat": False,
+}
+
+OLLAMA_GEMMA3_4B: dict[str, Any] = {
+    "name": "gemma3:4b",
+    "model": "gemma3:4b",
+    "modified_at": "2026-04-08T16:14:25.671468202-04:00",
+    "size": 3338801804,
+    "digest": "a2af6cc3eb7fa8be8504abaf9b04e88f17a119ec3f04a3addf55f92841195f5a",
+    "details": {
+        "parent_model": "",
+        "format": "gguf",
+        "family": "gemma3",
+        "families": ["gemma3"],
+        "parameter_size": "4.3B",
+        "quantization_level": "Q4_K_M",
+    },
+}
+
+ANTHROPIC_CLAUDE_OPUS_4_6: dict[str, Any] = {
+    "type": "model",
+    "id": "claude-opus-4-6",
+    "display_name": "Claude Opus 4.6",
+    "created_at": "2026-02-04T00:00:00Z",
+    "max_input_tokens": 200000,
+    "max_tokens": 128000,
+    "capabilities": {
+        "batch": {"supported": True},
+        "image_input": {"supported": True},
+        "pdf_input": {"supported": True},
+        "thinking": {"supported": True},
+    },
+}
+
+ANTHROPIC_CLAUDE_OPUS_4: dict[str, Any] = {
+    "type": "model",
+    "id": "claude-opus-4-20250514",
+    "display_name": "Claude Opus 4",
+    "created_at": "2025-05-22T00:00:00Z",
+}
+
+COHERE_COMMAND_A: dict[str, Any] = {
+    "name": "command-a-03-2025",
+    "endpoints": ["generate", "chat", "summarize"],
+    "finetuned": False,
+    "context_length": 256000,
+    "tokenizer_url": "https://storage.googleapis.com/cohere-public/tokenizers/command-a-03-2025.json",
+    "default_endpoints": ["chat"],
+    "features": ["json_mode", "json_schema", "safety_modes", "strict_tools", "tools"],
+    "supports_vision": False,
+    "is_deprecated": False,
+}
+
 DEFAULT_MODELS: dict[str, list[dict[str, Any]]] = {
     "openai": [
         {"id": "gpt-4o-mini", "object": "model", "created": 1721172741, "owned_by": "system"},
@@ -34,16 +137,7 @@ DEFAULT_MODELS: dict[str, list[dict[str, Any]]] = {
         },
     ],
     "groq": [
-        {
-            "id": "qwen/qwen3-32b",
-            "object": "model",
-            "created": 1748396646,
-            "owned_by": "Alibaba Cloud",
-            "active": True,
-            "context_window": 131072,
-            "public_apps": None,
-            "max_completion_tokens": 40960,
-        },
+        GROQ_QWEN3_32B,
         {
             "id": "meta-llama/llama-guard-4-12b",
             "object": "model",
@@ -66,26 +160,7 @@ DEFAULT_MODELS: dict[str, list[dict[str, Any]]] = {
         },
     ],
     "together": [
-        {
-            "id": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
-            "object": "model",
-            "created": 1733443923,
-            "type": "chat",
-            "running": False,
-            "display_name": "Meta Llama 3.3 70B Instruct Turbo",
-            "organization": "Meta",
-            "link": "https://huggingface.co/meta-llama/Llama-3.3-70B-Instruct",
-            "license": "llama3.3",
-            "context_length": 131072,
-            "config": {
-                "chat_template": "…",
-                "stop": ["<|eot_id|>"],
-                "bos_token": "<|begin_of_text|>",
-                "eos_token": "<|eot_id|>",
-                "max_output_length": 0,
-            },
-            "pricing": {"hourly": 0, "input": 0.88, "output": 0.88, "base": 0, "finetune": 0},
-        },
+        TOGETHER_LLAMA_3_3_70B,
         {
             "id": "BAAI/bge-large-en-v1.5",
             "object": "model",
@@ -101,52 +176,17 @@ DEFAULT_MODELS: dict[str, list[dict[str, Any]]] = {
         },
     ],
     "fireworks": [
+        FIREWORKS_KIMI_K2,
         {
-            "id": "accounts/fireworks/models/kimi-k2-instruct-0905",
-            "object": "model",
-            "owned_by": "fireworks",
-            "created": 1757018994,
-            "kind": "HF_BASE_MODEL",
-            "supports_chat": True,
-            "supports_image_input": False,
-            "supports_tools": True,
-            "context_length": 262144,
-        },
-        {
+            **FIREWORKS_KIMI_K2,
             "id": "accounts/fireworks/models/llama-v3p1-405b-instruct",
-            "object": "model",
-            "owned_by": "fireworks",
             "created": 1722384000,
-            "kind": "HF_BASE_MODEL",
-            "supports_chat": True,
-            "supports_image_input": False,
-            "supports_tools": True,
             "context_length": 131072,
         },
-        {
-            "id": "accounts/fireworks/models/flux-1-schnell-fp8",
-            "object": "model",
-            "owned_by": "fireworks",
-            "created": 1729000000,
-            "supports_chat": False,
-        },
+        FIREWORKS_FLUX_SCHNELL,
     ],
     "ollama": [
-        {
-            "name": "gemma3:4b",
-            "model": "gemma3:4b",
-            "modified_at": "2026-04-08T16:14:25.671468202-04:00",
-            "size": 3338801804,
-            "digest": "a2af6cc3eb7fa8be8504abaf9b04e88f17a119ec3f04a3addf55f92841195f5a",
-            "details": {
-                "parent_model": "",
-                "format": "gguf",
-                "family": "gemma3",
-                "families": ["gemma3"],
-                "parameter_size": "4.3B",
-                "quantization_level": "Q4_K_M",
-            },
-        },
+        OLLAMA_GEMMA3_4B,
         {
             "name": "gemma3:1b",
             "model": "gemma3:1b",
@@ -179,32 +219,14 @@ DEFAULT_MODELS: dict[str, list[dict[str, Any]]] = {
         },
     ],
     "anthropic": [
-        {
-            "type": "model",
-            "id": "claude-opus-4-6",
-            "display_name": "Claude Opus 4.6",
-            "created_at": "2026-02-04T00:00:00Z",
-            "max_input_tokens": 200000,
-            "max_tokens": 128000,
-            "capabilities": {
-                "batch": {"supported": True},
-                "image_input": {"supported": True},
-                "pdf_input": {"supported": True},
-                "thinking": {"supported": True},
-            },
-        },
+        ANTHROPIC_CLAUDE_OPUS_4_6,
         {
             "type": "model",
             "id": "claude-haiku-4-5",
             "display_name": "Claude Haiku 4.5",
             "created_at": "2025-10-15T00:00:00Z",
         },
-        {
-            "type": "model",
-            "id": "claude-opus-4-20250514",
-            "display_name": "Claude Opus 4",
-            "created_at": "2025-05-22T00:00:00Z",
-        },
+        ANTHROPIC_CLAUDE_OPUS_4,
     ],
     "gemini": [
         {
@@ -246,17 +268,7 @@ DEFAULT_MODELS: dict[str, list[dict[str, Any]]] = {
         },
     ],
     "cohere": [
-        {
-            "name": "command-a-03-2025",
-            "endpoints": ["generate", "chat", "summarize"],
-            "finetuned": False,
-            "context_length": 256000,
-            "tokenizer_url": "https://storage.googleapis.com/cohere-public/tokenizers/command-a-03-2025.json",
-            "default_endpoints": ["chat"],
-            "features": ["json_mode", "json_schema", "safety_modes", "strict_tools", "tools"],
-            "supports_vision": False,
-            "is_deprecated": False,
-        },
+        COHERE_COMMAND_A,
         {
             "name": "embed-v4.0",
             "endpoints": ["embed"],
@@ -289,6 +301,14 @@ _OLLAMA_SHOW = {
     "qwen3.5:2b": (262144, ["completion", "tools", "thinking"]),
 }
 
+# Fireworks' error object for a wrong key (the HTTP error tests send it with a 401 and a 403).
+FIREWORKS_BAD_KEY_ERROR: dict[str, Any] = {
+    "message": "The API key you provided is invalid.",
+    "param": None,
+    "code": "UNAUTHORIZED",
+    "type": "error",
+}
+
 # The body and status each provider sends for a wrong key (recorded responses).
 BAD_KEY: dict[str, Reply] = {
     "openai": (
@@ -313,15 +333,7 @@ BAD_KEY: dict[str, Reply] = {
     "fireworks": (
         401,
         {},
-        {
-            "error": {
-                "message": "The API key you provided is invalid.",
-                "param": None,
-                "code": "UNAUTHORIZED",
-                "type": "error",
-            },
-            "request_id": "f0e1d2c3",
-        },
+        {"error": FIREWORKS_BAD_KEY_ERROR, "request_id": "f0e1d2c3"},
     ),
     "anthropic": (
         401,
@@ -401,16 +413,7 @@ def _entry(kind: str, model_id: str) -> dict[str, Any]:
     if kind == "openai":
         return {"id": model_id, "object": "model", "created": 1721172741, "owned_by": "system"}
     if kind == "groq":
-        return {
-            "id": model_id,
-            "object": "model",
-            "created": 1748396646,
-            "owned_by": "Groq",
-            "active": True,
-            "context_window": 131072,
-            "public_apps": None,
-            "max_completion_tokens": 32768,
-        }
+        return {**GROQ_QWEN3_32B, "id": model_id, "owned_by": "Groq", "max_completion_tokens": 32768}
     if kind == "together":
         return {
             "id": model_id,
@@ -427,17 +430,7 @@ def _entry(kind: str, model_id: str) -> dict[str, Any]:
         }
     if kind == "fireworks":
         full = model_id if model_id.startswith("accounts/") else f"accounts/fireworks/models/{model_id}"
-        return {
-            "id": full,
-            "object": "model",
-            "owned_by": "fireworks",
-            "created": 1757018994,
-            "kind": "HF_BASE_MODEL",
-            "supports_chat": True,
-            "supports_image_input": False,
-            "supports_tools": True,
-            "context_length": 131072,
-        }
+        return {**FIREWORKS_KIMI_K2, "id": full, "context_length": 131072}
     if kind == "ollama":
         family = re.sub(r"[^a-z]", "", model_id.split(":")[0].lower()) or "llama"
         return {

@@ -7,14 +7,9 @@ from django.test import Client
 
 from llm_providers.models import ProviderConfig
 from llm_providers.services.providers import provider_secrets
-from tests.api_support import API, SENTINEL_KEY, assert_error, bearer, chat_requests, send, session_client
+from tests.api_support import API, SENTINEL_KEY, assert_error, bearer, chat_requests, send
 
 OTHER_KEY = "gsk_replacement_key_0123456789abcdef"
-
-
-@pytest.fixture
-def client(staff_user) -> Client:
-    return session_client(staff_user)
 
 
 def _create(client: Client, **overrides):
@@ -22,8 +17,8 @@ def _create(client: Client, **overrides):
     return send(client, "POST", API + "providers", body)
 
 
-def test_create_returns_201_with_the_provider_and_only_a_secret_hint(client):
-    response = _create(client, default_model="llama-3.3-70b-versatile")
+def test_create_returns_201_with_the_provider_and_only_a_secret_hint(staff_client):
+    response = _create(staff_client, default_model="llama-3.3-70b-versatile")
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["name"] == "Groq" and body["template_id"] == "groq"
@@ -38,19 +33,19 @@ def test_create_returns_201_with_the_provider_and_only_a_secret_hint(client):
     assert provider_secrets(ProviderConfig.objects.get(pk=body["id"])) == {"api_key": SENTINEL_KEY}
 
 
-def test_create_field_errors_come_from_the_template(client):
-    details = assert_error(_create(client, config={"api_key": "sk-wrong"}), 422, "validation_error")
+def test_create_field_errors_come_from_the_template(staff_client):
+    details = assert_error(_create(staff_client, config={"api_key": "sk-wrong"}), 422, "validation_error")
     assert details["fields"] == {"api_key": ["Groq keys start with gsk_"]}
-    details = assert_error(_create(client, config={}), 422, "validation_error")
+    details = assert_error(_create(staff_client, config={}), 422, "validation_error")
     assert "api_key" in details["fields"]
     assert not ProviderConfig.objects.exists()
 
 
-def test_create_unknown_template_and_duplicate_name(client, make_provider):
-    details = assert_error(_create(client, template_id="nope"), 422, "validation_error")
+def test_create_unknown_template_and_duplicate_name(staff_client, make_provider):
+    details = assert_error(_create(staff_client, template_id="nope"), 422, "validation_error")
     assert "template_id" in details["fields"]
     make_provider(name="Groq")
-    details = assert_error(_create(client, name="groq"), 422, "validation_error")
+    details = assert_error(_create(staff_client, name="groq"), 422, "validation_error")
     assert "name" in details["fields"]
 
 
@@ -64,43 +59,43 @@ def test_create_unknown_template_and_duplicate_name(client, make_provider):
         ({"name": "x", "template_id": "groq", "default_model": "m" * 300}, "default_model"),
     ],
 )
-def test_request_body_errors_are_422_with_fields(client, body, field):
-    details = assert_error(send(client, "POST", API + "providers", body), 422, "validation_error")
+def test_request_body_errors_are_422_with_fields(staff_client, body, field):
+    details = assert_error(send(staff_client, "POST", API + "providers", body), 422, "validation_error")
     assert field in details["fields"], details
 
 
-def test_malformed_json_is_400_bad_request(client):
-    response = client.post(API + "providers", data="{not json", content_type="application/json")
+def test_malformed_json_is_400_bad_request(staff_client):
+    response = staff_client.post(API + "providers", data="{not json", content_type="application/json")
     assert_error(response, 400, "bad_request")
 
 
-def test_list_and_get(client, make_provider):
+def test_list_and_get(staff_client, make_provider):
     groq = make_provider(name="Groq")
     make_provider(name="Draft", status="draft")
-    listed = client.get(API + "providers").json()
+    listed = staff_client.get(API + "providers").json()
     assert [p["name"] for p in listed] == ["Groq"]
-    assert [p["name"] for p in client.get(API + "providers?include_drafts=true").json()] == ["Draft", "Groq"]
-    assert client.get(f"{API}providers/{groq.pk}").json()["id"] == groq.pk
+    assert [p["name"] for p in staff_client.get(API + "providers?include_drafts=true").json()] == ["Draft", "Groq"]
+    assert staff_client.get(f"{API}providers/{groq.pk}").json()["id"] == groq.pk
 
 
 @pytest.mark.parametrize("provider_id", ["999", "99999999999999999999999"])
-def test_unknown_provider_is_404(client, provider_id):
+def test_unknown_provider_is_404(staff_client, provider_id):
     for method in ("GET", "PATCH", "DELETE"):
-        assert_error(send(client, method, f"{API}providers/{provider_id}", {"version": 1}), 404, "not_found")
+        assert_error(send(staff_client, method, f"{API}providers/{provider_id}", {"version": 1}), 404, "not_found")
 
 
-def test_unknown_path_and_method_use_the_envelope(client):
-    assert_error(client.get(API + "nothing/here"), 404, "not_found")
-    response = send(client, "PUT", API + "providers", {})
+def test_unknown_path_and_method_use_the_envelope(staff_client):
+    assert_error(staff_client.get(API + "nothing/here"), 404, "not_found")
+    response = send(staff_client, "PUT", API + "providers", {})
     details = assert_error(response, 405, "method_not_allowed")
     assert "GET" in details["allowed"] and "POST" in details["allowed"]
 
 
-def test_delete(client, make_provider):
+def test_delete(staff_client, make_provider):
     provider = make_provider()
-    response = client.delete(f"{API}providers/{provider.pk}")
+    response = staff_client.delete(f"{API}providers/{provider.pk}")
     assert response.status_code == 204 and response.content == b""
-    assert_error(client.get(f"{API}providers/{provider.pk}"), 404, "not_found")
+    assert_error(staff_client.get(f"{API}providers/{provider.pk}"), 404, "not_found")
 
 
 # --- PATCH ----------------------------------------------------------------------------------
@@ -111,27 +106,27 @@ def _patch(client: Client, provider: ProviderConfig, **body):
     return send(client, "PATCH", f"{API}providers/{provider.pk}", body)
 
 
-def test_patch_updates_fields_and_bumps_version(client, make_provider):
+def test_patch_updates_fields_and_bumps_version(staff_client, make_provider):
     provider = make_provider()
-    response = _patch(client, provider, name="Groq EU", enabled=False, default_model="llama-3.1-8b-instant")
+    response = _patch(staff_client, provider, name="Groq EU", enabled=False, default_model="llama-3.1-8b-instant")
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["name"], body["enabled"], body["default_model"]) == ("Groq EU", False, "llama-3.1-8b-instant")
     assert body["version"] == provider.version + 1
 
 
-def test_patch_requires_version(client, make_provider):
+def test_patch_requires_version(staff_client, make_provider):
     provider = make_provider()
     details = assert_error(
-        send(client, "PATCH", f"{API}providers/{provider.pk}", {"name": "x"}), 422, "validation_error"
+        send(staff_client, "PATCH", f"{API}providers/{provider.pk}", {"name": "x"}), 422, "validation_error"
     )
     assert "version" in details["fields"]
 
 
-def test_patch_with_stale_version_is_409_and_overwrites_nothing(client, make_provider):
+def test_patch_with_stale_version_is_409_and_overwrites_nothing(staff_client, make_provider):
     provider = make_provider()
-    assert _patch(client, provider, name="First").status_code == 200  # version 1 → 2
-    response = _patch(client, provider, version=1, name="Second", config={"api_key": OTHER_KEY})
+    assert _patch(staff_client, provider, name="First").status_code == 200  # version 1 → 2
+    response = _patch(staff_client, provider, version=1, name="Second", config={"api_key": OTHER_KEY})
     details = assert_error(response, 409, "conflict")
     assert details["current_version"] == 2
     provider.refresh_from_db()
@@ -139,78 +134,78 @@ def test_patch_with_stale_version_is_409_and_overwrites_nothing(client, make_pro
     assert provider_secrets(provider)["api_key"] == "gsk_test_secret_key_0001"
 
 
-def test_patch_secret_omitted_keeps_it(client, make_provider):
+def test_patch_secret_omitted_keeps_it(staff_client, make_provider):
     provider = make_provider(config={"api_key": SENTINEL_KEY})
-    response = _patch(client, provider, config={"api_base": "https://api.groq.com/openai/v1"})
+    response = _patch(staff_client, provider, config={"api_base": "https://api.groq.com/openai/v1"})
     assert response.status_code == 200, response.content
     assert response.json()["secrets"]["api_key"]["set"] is True
     provider.refresh_from_db()
     assert provider_secrets(provider) == {"api_key": SENTINEL_KEY}
 
 
-def test_patch_secret_new_value_replaces_it(client, make_provider):
+def test_patch_secret_new_value_replaces_it(staff_client, make_provider):
     provider = make_provider(config={"api_key": SENTINEL_KEY})
-    response = _patch(client, provider, config={"api_key": OTHER_KEY})
+    response = _patch(staff_client, provider, config={"api_key": OTHER_KEY})
     assert response.status_code == 200, response.content
     assert response.json()["secrets"]["api_key"] == {"set": True, "hint": "…" + OTHER_KEY[-4:]}
     provider.refresh_from_db()
     assert provider_secrets(provider) == {"api_key": OTHER_KEY}
 
 
-def test_patch_secret_null_clears_but_a_required_one_is_422(client, make_provider):
+def test_patch_secret_null_clears_but_a_required_one_is_422(staff_client, make_provider):
     provider = make_provider(config={"api_key": SENTINEL_KEY})
-    details = assert_error(_patch(client, provider, config={"api_key": None}), 422, "validation_error")
+    details = assert_error(_patch(staff_client, provider, config={"api_key": None}), 422, "validation_error")
     assert "api_key" in details["fields"]
     provider.refresh_from_db()
     assert provider_secrets(provider) == {"api_key": SENTINEL_KEY} and provider.version == 1
 
 
-def test_patch_secret_null_clears_an_optional_secret(client, make_provider):
+def test_patch_secret_null_clears_an_optional_secret(staff_client, make_provider):
     provider = make_provider(
         name="Local", template_id="openai_compatible", config={"api_base": "http://127.0.0.1:9/v1", "api_key": "k" * 20}
     )
-    response = _patch(client, provider, config={"api_key": None})
+    response = _patch(staff_client, provider, config={"api_key": None})
     assert response.status_code == 200, response.content
     assert response.json()["secrets"]["api_key"] == {"set": False, "hint": ""}
     provider.refresh_from_db()
     assert provider_secrets(provider) == {}
 
 
-def test_patch_non_secret_field_errors(client, make_provider):
+def test_patch_non_secret_field_errors(staff_client, make_provider):
     provider = make_provider()
-    details = assert_error(_patch(client, provider, config={"unknown_field": 1}), 422, "validation_error")
+    details = assert_error(_patch(staff_client, provider, config={"unknown_field": 1}), 422, "validation_error")
     assert "unknown_field" in details["fields"]
-    details = assert_error(_patch(client, provider, status="archived"), 422, "validation_error")
+    details = assert_error(_patch(staff_client, provider, status="archived"), 422, "validation_error")
     assert "status" in details["fields"]
-    details = assert_error(_patch(client, provider, model_ttl_seconds=1), 422, "validation_error")
+    details = assert_error(_patch(staff_client, provider, model_ttl_seconds=1), 422, "validation_error")
     assert "model_ttl_seconds" in details["fields"]
 
 
-def test_patch_model_ttl_null_restores_the_template_default(client, make_provider):
+def test_patch_model_ttl_null_restores_the_template_default(staff_client, make_provider):
     provider = make_provider()
-    assert _patch(client, provider, model_ttl_seconds=600).json()["model_ttl_seconds"] == 600
+    assert _patch(staff_client, provider, model_ttl_seconds=600).json()["model_ttl_seconds"] == 600
     provider.refresh_from_db()
-    assert _patch(client, provider, model_ttl_seconds=None).json()["model_ttl_seconds"] is None
+    assert _patch(staff_client, provider, model_ttl_seconds=None).json()["model_ttl_seconds"] is None
 
 
 # --- set-default ---------------------------------------------------------------------------
 
 
-def test_set_default(client, make_provider):
+def test_set_default(staff_client, make_provider):
     first, second = make_provider(name="A"), make_provider(name="B")
-    response = send(client, "POST", f"{API}providers/{first.pk}/set-default", {"model": "llama-3.1-8b-instant"})
+    response = send(staff_client, "POST", f"{API}providers/{first.pk}/set-default", {"model": "llama-3.1-8b-instant"})
     assert response.status_code == 200, response.content
     assert response.json()["is_default"] is True and response.json()["default_model"] == "llama-3.1-8b-instant"
-    send(client, "POST", f"{API}providers/{second.pk}/set-default", {})
+    send(staff_client, "POST", f"{API}providers/{second.pk}/set-default", {})
     first.refresh_from_db()
     assert first.is_default is False
-    assert client.get(API + "providers").json()[0]["name"] == "B"  # the default is listed first
+    assert staff_client.get(API + "providers").json()[0]["name"] == "B"  # the default is listed first
 
 
-def test_set_default_on_disabled_provider_is_422(client, make_provider):
+def test_set_default_on_disabled_provider_is_422(staff_client, make_provider):
     provider = make_provider(enabled=False)
     details = assert_error(
-        send(client, "POST", f"{API}providers/{provider.pk}/set-default", {}), 422, "validation_error"
+        send(staff_client, "POST", f"{API}providers/{provider.pk}/set-default", {}), 422, "validation_error"
     )
     assert "enabled" in details["fields"]
 
@@ -272,14 +267,14 @@ def test_secret_never_in_any_response_body_or_log(staff_user, caplog, fake_upstr
             assert needle not in haystack, f"{needle!r} leaked into {haystack[:300]!r}"
 
 
-def test_list_costs_a_constant_number_of_queries(client, make_provider, django_assert_max_num_queries):
+def test_list_costs_a_constant_number_of_queries(staff_client, make_provider, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     make_provider(name="P0")
     with CaptureQueriesContext(connection) as one:
-        assert len(client.get(API + "providers").json()) == 1
+        assert len(staff_client.get(API + "providers").json()) == 1
     for i in range(1, 6):
         make_provider(name=f"P{i}")
     with django_assert_max_num_queries(len(one.captured_queries)):
-        assert len(client.get(API + "providers").json()) == 6
+        assert len(staff_client.get(API + "providers").json()) == 6

@@ -7,10 +7,8 @@ The model list is mocked with `responses` (requests); the one-token completion r
 from __future__ import annotations
 
 import pytest
-import responses
-from django.test import Client
 
-from tests.api_support import API, SENTINEL_KEY, ChatModels, assert_error, chat_requests, send, session_client
+from tests.api_support import API, SENTINEL_KEY, assert_error, chat_requests, send
 
 LISTING = {"object": "list", "data": [{"id": "llama-3.3-70b-versatile", "object": "model"}]}
 CHECK_NAMES = ["url_policy", "reachable", "authenticated", "models", "completion"]
@@ -27,42 +25,19 @@ MODEL_NOT_FOUND = {
 
 
 @pytest.fixture
-def client(staff_user) -> Client:
-    return session_client(staff_user)
+def models_url(fake_base) -> str:
+    return f"{fake_base}/models"  # answered by `responses`; the fake only sees the completions
 
 
 @pytest.fixture
-def upstream():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+def config(fake_base) -> dict[str, str]:
+    return {"api_key": SENTINEL_KEY, "api_base": fake_base}
 
 
-@pytest.fixture
-def base(fake_upstream) -> str:
-    """The provider's api_base: an IP literal (no DNS pre-flight) on the real fake's port."""
-    return f"{fake_upstream.url}/openai/v1"
-
-
-@pytest.fixture
-def models_url(base) -> str:
-    return f"{base}/models"  # answered by `responses`; the fake only sees the completions
-
-
-@pytest.fixture
-def config(base) -> dict[str, str]:
-    return {"api_key": SENTINEL_KEY, "api_base": base}
-
-
-@pytest.fixture
-def completions(fake_upstream) -> ChatModels:
-    """The models the fake was asked to complete through litellm; compares equal to a list of names."""
-    return ChatModels(fake_upstream)
-
-
-def test_provider_test_passes(client, upstream, completions, make_provider, models_url, config, fake_upstream):
+def test_provider_test_passes(staff_client, upstream, completions, make_provider, models_url, config, fake_upstream):
     upstream.get(models_url, json=LISTING)
     provider = make_provider(config=config)
-    response = send(client, "POST", f"{API}providers/{provider.pk}/test", {"model": "llama-3.3-70b-versatile"})
+    response = send(staff_client, "POST", f"{API}providers/{provider.pk}/test", {"model": "llama-3.3-70b-versatile"})
     assert response.status_code == 200, response.content
     body = response.json()
     assert set(body) == {"ok", "latency_ms", "checks", "error"}
@@ -75,20 +50,20 @@ def test_provider_test_passes(client, upstream, completions, make_provider, mode
 
 
 def test_provider_test_without_body_uses_the_default_model(
-    client, upstream, completions, make_provider, models_url, config
+    staff_client, upstream, completions, make_provider, models_url, config
 ):
     upstream.get(models_url, json=LISTING)
     provider = make_provider(config=config, default_model="llama-3.3-70b-versatile")
-    assert send(client, "POST", f"{API}providers/{provider.pk}/test").json()["ok"] is True
+    assert send(staff_client, "POST", f"{API}providers/{provider.pk}/test").json()["ok"] is True
     assert completions == ["llama-3.3-70b-versatile"]
 
 
 def test_provider_test_failure_is_200_with_error_and_no_key(
-    client, upstream, completions, make_provider, models_url, config
+    staff_client, upstream, completions, make_provider, models_url, config
 ):
     upstream.get(models_url, json=ECHOING_401, status=401)
     provider = make_provider(config=config)
-    response = send(client, "POST", f"{API}providers/{provider.pk}/test")
+    response = send(staff_client, "POST", f"{API}providers/{provider.pk}/test")
     assert response.status_code == 200
     body = response.json()
     assert body["ok"] is False and body["error"]["code"] == "invalid_credentials"
@@ -99,12 +74,12 @@ def test_provider_test_failure_is_200_with_error_and_no_key(
 
 
 def test_completion_failure_is_reported(
-    client, upstream, completions, make_provider, models_url, config, fake_upstream
+    staff_client, upstream, completions, make_provider, models_url, config, fake_upstream
 ):
     upstream.get(models_url, json=LISTING)
     fake_upstream.set("/openai/v1/chat/completions", status=404, json=MODEL_NOT_FOUND, method="POST")
     provider = make_provider(config=config)
-    response = send(client, "POST", f"{API}providers/{provider.pk}/test", {"model": "nope"})
+    response = send(staff_client, "POST", f"{API}providers/{provider.pk}/test", {"model": "nope"})
     body = response.json()
     assert body["ok"] is False and body["error"]["code"] == "not_found"
     assert body["checks"][-1]["name"] == "completion" and body["checks"][-1]["ok"] is False
@@ -113,9 +88,9 @@ def test_completion_failure_is_reported(
     assert [r.headers["authorization"] for r in chat_requests(fake_upstream)] == [f"Bearer {SENTINEL_KEY}"]
 
 
-def test_template_test_before_saving(client, upstream, completions, models_url, config, fake_upstream):
+def test_template_test_before_saving(staff_client, upstream, completions, models_url, config, fake_upstream):
     upstream.get(models_url, json=LISTING)
-    response = send(client, "POST", f"{API}templates/groq/test", {"config": config})
+    response = send(staff_client, "POST", f"{API}templates/groq/test", {"config": config})
     assert response.status_code == 200, response.content
     assert response.json()["ok"] is True
     assert completions == ["openai/gpt-oss-120b"]  # the template's default model
@@ -123,34 +98,38 @@ def test_template_test_before_saving(client, upstream, completions, models_url, 
     assert [r.headers["authorization"] for r in chat_requests(fake_upstream)] == [f"Bearer {SENTINEL_KEY}"]
 
 
-def test_template_test_validates_config(client):
+def test_template_test_validates_config(staff_client):
     details = assert_error(
-        send(client, "POST", f"{API}templates/groq/test", {"config": {"api_key": "nope"}}), 422, "validation_error"
+        send(staff_client, "POST", f"{API}templates/groq/test", {"config": {"api_key": "nope"}}),
+        422,
+        "validation_error",
     )
     assert details["fields"] == {"api_key": ["Groq keys start with gsk_"]}
-    assert_error(send(client, "POST", f"{API}templates/nope/test", {"config": {}}), 404, "not_found")
+    assert_error(send(staff_client, "POST", f"{API}templates/nope/test", {"config": {}}), 404, "not_found")
 
 
-def test_discover_models_live(client, upstream, models_url, config):
+def test_discover_models_live(staff_client, upstream, models_url, config):
     upstream.get(models_url, json=LISTING)
-    response = send(client, "POST", f"{API}templates/groq/discover-models", {"config": config})
+    response = send(staff_client, "POST", f"{API}templates/groq/discover-models", {"config": config})
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["provider_id"] is None and body["source"] == "live" and body["error"] is None
     assert [m["id"] for m in body["models"]] == ["llama-3.3-70b-versatile"]
 
 
-def test_discover_models_failure_falls_back_and_never_echoes_the_key(client, upstream, models_url, config):
+def test_discover_models_failure_falls_back_and_never_echoes_the_key(staff_client, upstream, models_url, config):
     upstream.get(models_url, json=ECHOING_401, status=401)
-    response = send(client, "POST", f"{API}templates/groq/discover-models", {"config": config})
+    response = send(staff_client, "POST", f"{API}templates/groq/discover-models", {"config": config})
     assert response.status_code == 200
     body = response.json()
     assert body["source"] == "fallback" and body["error"]["code"] == "invalid_credentials" and body["models"]
     assert SENTINEL_KEY[4:12] not in response.content.decode()
 
 
-def test_discover_models_refuses_a_bad_base_url(client):
+def test_discover_models_refuses_a_bad_base_url(staff_client):
     body = {"config": {"api_key": SENTINEL_KEY, "api_base": "http://169.254.169.254/latest"}}
-    details = assert_error(send(client, "POST", f"{API}templates/groq/discover-models", body), 422, "validation_error")
+    details = assert_error(
+        send(staff_client, "POST", f"{API}templates/groq/discover-models", body), 422, "validation_error"
+    )
     assert "api_base" in details["fields"]
-    assert_error(send(client, "POST", f"{API}templates/nope/discover-models", {}), 404, "not_found")
+    assert_error(send(staff_client, "POST", f"{API}templates/nope/discover-models", {}), 404, "not_found")

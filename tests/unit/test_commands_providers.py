@@ -10,7 +10,6 @@ import json
 from io import StringIO
 
 import pytest
-import responses
 from django.core.management import CommandError, call_command
 
 from tests.api_support import SENTINEL_KEY, chat_requests
@@ -37,12 +36,6 @@ def chat():
 @pytest.fixture
 def good_base(chat) -> str:
     return f"{chat.url}/openai/v1"
-
-
-@pytest.fixture
-def upstream():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.fixture

@@ -16,20 +16,15 @@ import responses
 from llm_providers.discovery import http
 from llm_providers.discovery.http import HttpResponse, classify_response
 from llm_providers.exceptions import ParseError, UpstreamError
+from tests.fakes.providers import BAD_KEY, FIREWORKS_BAD_KEY_ERROR
 
 BASE = "https://api.provider.example"
 URL = f"{BASE}/v1/models"
 
 
-@pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-def _fail(mocked, status, body, headers=None, url=URL, **kwargs) -> UpstreamError:
+def _fail(upstream, status, body, headers=None, url=URL, **kwargs) -> UpstreamError:
     payload = body if isinstance(body, (bytes, str)) else json.dumps(body)
-    mocked.add(responses.GET, url, body=payload, status=status, headers=headers or {})
+    upstream.add(responses.GET, url, body=payload, status=status, headers=headers or {})
     with pytest.raises(UpstreamError) as excinfo:
         http.request("GET", url, retries=0, **kwargs)
     return excinfo.value
@@ -55,11 +50,7 @@ CREDENTIAL_ERRORS = [
     ),
     pytest.param(
         401,
-        {
-            "type": "error",
-            "error": {"type": "authentication_error", "message": "invalid x-api-key"},
-            "request_id": "req_011CbXcvfEJXcr6SSABkFoMJ",
-        },
+        BAD_KEY["anthropic"][2],
         {},
         "invalid x-api-key",
         id="anthropic",
@@ -74,48 +65,21 @@ CREDENTIAL_ERRORS = [
     pytest.param(401, {"error": {"message": "Unauthorized"}}, {}, "Unauthorized", id="together"),
     pytest.param(
         401,
-        {
-            "error": {
-                "message": "The API key you provided is invalid.",
-                "param": None,
-                "code": "UNAUTHORIZED",
-                "type": "error",
-            }
-        },
+        {"error": FIREWORKS_BAD_KEY_ERROR},
         {},
         "API key you provided",
         id="fireworks",
     ),
     pytest.param(
         403,
-        {
-            "error": {
-                "message": "The API key you provided is invalid.",
-                "param": None,
-                "code": "UNAUTHORIZED",
-                "type": "error",
-            }
-        },
+        {"error": FIREWORKS_BAD_KEY_ERROR},
         {},
         "API key you provided",
         id="fireworks-control-plane-403",
     ),
     pytest.param(
         400,
-        {
-            "error": {
-                "code": 400,
-                "message": "API key not valid. Please pass a valid API key.",
-                "status": "INVALID_ARGUMENT",
-                "details": [
-                    {
-                        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-                        "reason": "API_KEY_INVALID",
-                        "domain": "googleapis.com",
-                    }
-                ],
-            }
-        },
+        BAD_KEY["gemini"][2],
         {},
         "API key not valid",
         id="gemini-400",
@@ -157,8 +121,8 @@ CREDENTIAL_ERRORS = [
 
 
 @pytest.mark.parametrize(("status", "body", "headers", "said"), CREDENTIAL_ERRORS)
-def test_bad_key_answers_are_invalid_credentials(mocked, status, body, headers, said):
-    error = _fail(mocked, status, body, headers)
+def test_bad_key_answers_are_invalid_credentials(upstream, status, body, headers, said):
+    error = _fail(upstream, status, body, headers)
     assert error.code == "invalid_credentials"
     assert error.status == status
     assert error.message.startswith("The provider rejected the API key") or "refused the credentials" in error.message
@@ -193,80 +157,80 @@ def test_bad_key_answers_are_invalid_credentials(mocked, status, body, headers, 
     ],
     ids=["aws-access-denied", "anthropic-permission", "openai-model-access"],
 )
-def test_forbidden_with_a_valid_key_is_permission_denied(mocked, body, headers):
-    error = _fail(mocked, 403, body, headers)
+def test_forbidden_with_a_valid_key_is_permission_denied(upstream, body, headers):
+    error = _fail(upstream, 403, body, headers)
     assert error.code == "permission_denied"
     assert "permission" in error.hint
 
 
-def test_bare_403_counts_as_rejected_credentials(mocked):
-    assert _fail(mocked, 403, b"").code == "invalid_credentials"
+def test_bare_403_counts_as_rejected_credentials(upstream):
+    assert _fail(upstream, 403, b"").code == "invalid_credentials"
 
 
-def test_400_without_key_words_is_bad_response_with_the_upstream_words(mocked):
+def test_400_without_key_words_is_bad_response_with_the_upstream_words(upstream):
     body = {"error": {"message": "Invalid value for 'limit': must be at most 1000.", "type": "invalid_request_error"}}
-    error = _fail(mocked, 400, body)
+    error = _fail(upstream, 400, body)
     assert error.code == "bad_response"
     assert "Invalid value for 'limit'" in error.message
 
 
-def test_404_without_version_suggests_v1(mocked):
-    error = _fail(mocked, 404, {"error": "not found"}, url=f"{BASE}/models")
+def test_404_without_version_suggests_v1(upstream):
+    error = _fail(upstream, 404, {"error": "not found"}, url=f"{BASE}/models")
     assert error.code == "not_found"
     assert "/v1" in error.hint
     assert f"{BASE}/v1" in error.hint
 
 
-def test_404_with_version_does_not_suggest_v1(mocked):
-    error = _fail(mocked, 404, {"error": "model 'x' not found"})
+def test_404_with_version_does_not_suggest_v1(upstream):
+    error = _fail(upstream, 404, {"error": "model 'x' not found"})
     assert error.code == "not_found"
     assert "/v1 at the end" not in error.hint
     assert "model 'x' not found" in error.message
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504, 529])
-def test_server_errors_are_upstream_errors(mocked, status):
-    error = _fail(mocked, status, {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})
+def test_server_errors_are_upstream_errors(upstream, status):
+    error = _fail(upstream, status, {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})
     assert error.code == "upstream_error"
     assert error.status == status
     assert "Overloaded" in error.message
 
 
-def test_html_error_page_is_not_echoed(mocked):
+def test_html_error_page_is_not_echoed(upstream):
     page = b"<html><head><title>502 Bad Gateway</title></head><body>internal-host-10-0-0-7 nginx</body></html>"
-    error = _fail(mocked, 502, page, {"Content-Type": "text/html"})
+    error = _fail(upstream, 502, page, {"Content-Type": "text/html"})
     assert error.code == "upstream_error"
     assert "internal-host" not in error.message and "<html" not in error.message
 
 
-def test_other_4xx_is_bad_response(mocked):
-    error = _fail(mocked, 418, "I'm a teapot")
+def test_other_4xx_is_bad_response(upstream):
+    error = _fail(upstream, 418, "I'm a teapot")
     assert error.code == "bad_response"
     assert "418" in error.message and "teapot" in error.message
 
 
-def test_upstream_message_is_truncated(mocked):
-    error = _fail(mocked, 400, {"error": {"message": "x" * 5000}})
+def test_upstream_message_is_truncated(upstream):
+    error = _fail(upstream, 400, {"error": {"message": "x" * 5000}})
     assert len(error.message) < 450
 
 
 # ---- rate limits --------------------------------------------------------------------------------
 
 
-def test_429_with_retry_after_seconds(mocked):
-    error = _fail(mocked, 429, {"error": {"message": "Rate limit reached"}}, {"Retry-After": "30"})
+def test_429_with_retry_after_seconds(upstream):
+    error = _fail(upstream, 429, {"error": {"message": "Rate limit reached"}}, {"Retry-After": "30"})
     assert error.code == "rate_limited"
     assert error.retry_after == 30
     assert error.message.startswith("Rate limited by the provider; retry in 30 s.")
 
 
-def test_429_with_retry_after_http_date(mocked):
+def test_429_with_retry_after_http_date(upstream):
     when = format_datetime(datetime.now(UTC) + timedelta(seconds=40), usegmt=True)
-    error = _fail(mocked, 429, b"", {"Retry-After": when})
+    error = _fail(upstream, 429, b"", {"Retry-After": when})
     assert 35 <= error.retry_after <= 41
 
 
-def test_429_gemini_retry_info_in_body(mocked):
+def test_429_gemini_retry_info_in_body(upstream):
     body = {
         "error": {
             "code": 429,
@@ -275,12 +239,12 @@ def test_429_gemini_retry_info_in_body(mocked):
             "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "12s"}],
         }
     }
-    error = _fail(mocked, 429, body)
+    error = _fail(upstream, 429, body)
     assert error.retry_after == 12
     assert "quota" in error.hint
 
 
-def test_429_wait_from_message(mocked):
+def test_429_wait_from_message(upstream):
     body = {
         "error": {
             "message": "Rate limit reached for gpt-4o-mini. Please try again in 292.5ms.",
@@ -288,11 +252,11 @@ def test_429_wait_from_message(mocked):
             "code": "rate_limit_exceeded",
         }
     }
-    assert _fail(mocked, 429, body).retry_after == pytest.approx(0.2925)
+    assert _fail(upstream, 429, body).retry_after == pytest.approx(0.2925)
 
 
-def test_429_without_hint_has_no_retry_after(mocked):
-    error = _fail(mocked, 429, {"message": "Requests rate limit exceeded"})
+def test_429_without_hint_has_no_retry_after(upstream):
+    error = _fail(upstream, 429, {"message": "Requests rate limit exceeded"})
     assert error.retry_after is None
     assert error.message.startswith("Rate limited by the provider.")
 
@@ -300,47 +264,47 @@ def test_429_without_hint_has_no_retry_after(mocked):
 # ---- retries --------------------------------------------------------------------------------------
 
 
-def test_5xx_is_retried_once_then_succeeds(mocked):
-    mocked.add(responses.GET, URL, status=503, json={"error": "busy"})
-    mocked.add(responses.GET, URL, status=200, json={"data": []})
+def test_5xx_is_retried_once_then_succeeds(upstream):
+    upstream.add(responses.GET, URL, status=503, json={"error": "busy"})
+    upstream.add(responses.GET, URL, status=200, json={"data": []})
     response = http.request("GET", URL)
     assert response.status == 200
-    assert len(mocked.calls) == 2
+    assert len(upstream.calls) == 2
 
 
-def test_retries_are_capped_at_two(mocked):
-    mocked.add(responses.GET, URL, status=500, json={"error": "down"})
+def test_retries_are_capped_at_two(upstream):
+    upstream.add(responses.GET, URL, status=500, json={"error": "down"})
     with pytest.raises(UpstreamError):
         http.request("GET", URL, retries=10)
-    assert len(mocked.calls) == 3
+    assert len(upstream.calls) == 3
 
 
-def test_post_is_not_retried_after_a_500(mocked):
-    mocked.add(responses.POST, f"{BASE}/v1/chat/completions", status=500, json={"error": "boom"})
+def test_post_is_not_retried_after_a_500(upstream):
+    upstream.add(responses.POST, f"{BASE}/v1/chat/completions", status=500, json={"error": "boom"})
     with pytest.raises(UpstreamError):
         http.request("POST", f"{BASE}/v1/chat/completions", json_body={"model": "m"})
-    assert len(mocked.calls) == 1
+    assert len(upstream.calls) == 1
 
 
-def test_retry_after_longer_than_the_deadline_fails_fast(mocked):
-    mocked.add(responses.GET, URL, status=429, headers={"Retry-After": "99999"}, json={"error": "slow"})
+def test_retry_after_longer_than_the_deadline_fails_fast(upstream):
+    upstream.add(responses.GET, URL, status=429, headers={"Retry-After": "99999"}, json={"error": "slow"})
     started = time.monotonic()
     with pytest.raises(UpstreamError) as excinfo:
         http.request("GET", URL, retries=2)
     assert time.monotonic() - started < 0.5
     assert excinfo.value.retry_after == 99999
-    assert len(mocked.calls) == 1
+    assert len(upstream.calls) == 1
 
 
-def test_4xx_is_not_retried(mocked):
-    mocked.add(responses.GET, URL, status=401, json={"error": "unauthorized"})
+def test_4xx_is_not_retried(upstream):
+    upstream.add(responses.GET, URL, status=401, json={"error": "unauthorized"})
     with pytest.raises(UpstreamError):
         http.request("GET", URL, retries=2)
-    assert len(mocked.calls) == 1
+    assert len(upstream.calls) == 1
 
 
-def test_raise_for_status_false_returns_the_answer(mocked):
-    mocked.add(responses.GET, URL, status=404, json={"error": "nope"})
+def test_raise_for_status_false_returns_the_answer(upstream):
+    upstream.add(responses.GET, URL, status=404, json={"error": "nope"})
     response = http.request("GET", URL, raise_for_status=False)
     assert response.status == 404
     assert classify_response(response).code == "not_found"
@@ -358,8 +322,8 @@ def test_raise_for_status_false_returns_the_answer(mocked):
         (requests.exceptions.SSLError("certificate verify failed"), "tls_error"),
     ],
 )
-def test_transport_failures(mocked, exc, code):
-    mocked.add(responses.GET, URL, body=exc)
+def test_transport_failures(upstream, exc, code):
+    upstream.add(responses.GET, URL, body=exc)
     with pytest.raises(UpstreamError) as excinfo:
         http.request("GET", URL, retries=0)
     assert excinfo.value.code == code
@@ -369,26 +333,26 @@ def test_transport_failures(mocked, exc, code):
 # ---- redirects and size ---------------------------------------------------------------------------
 
 
-def test_redirect_is_not_followed_and_names_the_target(mocked):
-    mocked.add(responses.GET, URL, status=301, headers={"Location": "https://api.moved.example/v1/models?x=1"})
+def test_redirect_is_not_followed_and_names_the_target(upstream):
+    upstream.add(responses.GET, URL, status=301, headers={"Location": "https://api.moved.example/v1/models?x=1"})
     with pytest.raises(UpstreamError) as excinfo:
         http.request("GET", URL)
     assert excinfo.value.code == "bad_response"
     assert "https://api.moved.example/v1/models" in excinfo.value.message
     assert "x=1" not in excinfo.value.message
-    assert len(mocked.calls) == 1
+    assert len(upstream.calls) == 1
 
 
-def test_redirect_to_metadata_is_blocked_url(mocked):
-    mocked.add(responses.GET, URL, status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+def test_redirect_to_metadata_is_blocked_url(upstream):
+    upstream.add(responses.GET, URL, status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
     with pytest.raises(UpstreamError) as excinfo:
         http.request("GET", URL)
     assert excinfo.value.code == "blocked_url"
-    assert len(mocked.calls) == 1
+    assert len(upstream.calls) == 1
 
 
-def test_body_over_the_cap_is_refused(mocked):
-    mocked.add(responses.GET, URL, body=b"[" + b"1," * 4000 + b"1]")
+def test_body_over_the_cap_is_refused(upstream):
+    upstream.add(responses.GET, URL, body=b"[" + b"1," * 4000 + b"1]")
     with pytest.raises(UpstreamError) as excinfo:
         http.request("GET", URL, max_bytes=1000)
     assert excinfo.value.code == "bad_response"
@@ -450,9 +414,9 @@ def _everything(error: UpstreamError) -> str:
         f"bad header x-api-key={SENTINEL}",
     ],
 )
-def test_sent_key_never_appears_in_errors_or_logs(mocked, caplog, echo):
+def test_sent_key_never_appears_in_errors_or_logs(upstream, caplog, echo):
     caplog.set_level(logging.DEBUG, logger="llm_providers")
-    mocked.add(responses.GET, URL, status=401, json={"error": {"message": echo}})
+    upstream.add(responses.GET, URL, status=401, json={"error": {"message": echo}})
     with pytest.raises(UpstreamError) as excinfo:
         http.request("GET", URL, headers={"Authorization": f"Bearer {SENTINEL}"})
     assert _leaks(_everything(excinfo.value)) == []
@@ -461,19 +425,19 @@ def test_sent_key_never_appears_in_errors_or_logs(mocked, caplog, echo):
 
 
 @pytest.mark.parametrize("header", ["x-api-key", "api-key", "x-goog-api-key"])
-def test_custom_key_headers_are_scrubbed(mocked, header):
+def test_custom_key_headers_are_scrubbed(upstream, header):
     key = "plainkeywithoutprefix1234567890"
-    mocked.add(responses.GET, URL, status=500, json={"error": {"message": f"backend saw key {key}"}})
+    upstream.add(responses.GET, URL, status=500, json={"error": {"message": f"backend saw key {key}"}})
     with pytest.raises(UpstreamError) as excinfo:
         http.request("GET", URL, headers={header: key}, retries=0)
     assert _leaks(_everything(excinfo.value), key) == []
     assert "…7890" in excinfo.value.message
 
 
-def test_query_key_is_scrubbed_from_errors_and_never_logged(mocked, caplog):
+def test_query_key_is_scrubbed_from_errors_and_never_logged(upstream, caplog):
     caplog.set_level(logging.DEBUG, logger="llm_providers")
     key = "AIzaSyD-SENTINEL-0123456789abcdefghijk"
-    mocked.add(
+    upstream.add(
         responses.GET,
         f"{BASE}/v1beta/models",
         status=400,
@@ -486,10 +450,10 @@ def test_query_key_is_scrubbed_from_errors_and_never_logged(mocked, caplog):
     assert "?" not in caplog.text  # no query string in log lines
 
 
-def test_key_in_a_transport_error_is_not_repeated(mocked, caplog):
+def test_key_in_a_transport_error_is_not_repeated(upstream, caplog):
     caplog.set_level(logging.DEBUG, logger="llm_providers")
     key = "AIzaSyD-SENTINEL-0123456789abcdefghijk"
-    mocked.add(
+    upstream.add(
         responses.GET,
         f"{BASE}/v1beta/models",
         body=requests.exceptions.ConnectionError(f"Max retries exceeded with url: /v1beta/models?key={key}"),
@@ -500,14 +464,14 @@ def test_key_in_a_transport_error_is_not_repeated(mocked, caplog):
     assert _leaks(caplog.text, key) == []
 
 
-def test_token_shaped_strings_are_masked_even_if_we_did_not_send_them(mocked):
+def test_token_shaped_strings_are_masked_even_if_we_did_not_send_them(upstream):
     body = {"error": {"message": "keys gsk_abcdefghijklmnopqrstu and xai-abcdefghijklmnop and AIzaSyABCDEFGHIJKLMNOP"}}
-    error = _fail(mocked, 500, body)
+    error = _fail(upstream, 500, body)
     for token in ("gsk_abcdefghijklmnopqrstu", "xai-abcdefghijklmnop", "AIzaSyABCDEFGHIJKLMNOP"):
         assert token not in error.message
 
 
-def test_secrets_held_by_an_auth_object_are_scrubbed(mocked):
+def test_secrets_held_by_an_auth_object_are_scrubbed(upstream):
     class SigningAuth(requests.auth.AuthBase):
         def __init__(self) -> None:
             self.access_key = "AKIAEXAMPLEACCESSKEY"
@@ -518,7 +482,7 @@ def test_secrets_held_by_an_auth_object_are_scrubbed(mocked):
             return request
 
     auth = SigningAuth()
-    mocked.add(responses.GET, URL, status=403, json={"message": f"signature mismatch for {auth.secret_key}"})
+    upstream.add(responses.GET, URL, status=403, json={"message": f"signature mismatch for {auth.secret_key}"})
     with pytest.raises(UpstreamError) as excinfo:
         http.request("GET", URL, auth=auth)
     assert _leaks(_everything(excinfo.value), auth.secret_key) == []

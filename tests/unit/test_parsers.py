@@ -10,6 +10,16 @@ from llm_providers.discovery import parsers
 from llm_providers.discovery.parsers import classify_kind, merge_ollama_show, parse
 from llm_providers.discovery.records import KINDS, ModelRecord
 from llm_providers.exceptions import ParseError
+from tests.fakes.providers import (
+    ANTHROPIC_CLAUDE_OPUS_4,
+    ANTHROPIC_CLAUDE_OPUS_4_6,
+    COHERE_COMMAND_A,
+    FIREWORKS_FLUX_SCHNELL,
+    FIREWORKS_KIMI_K2,
+    GROQ_QWEN3_32B,
+    OLLAMA_GEMMA3_4B,
+    TOGETHER_LLAMA_3_3_70B,
+)
 
 
 def by_id(records: list[ModelRecord]) -> dict[str, ModelRecord]:
@@ -48,16 +58,7 @@ def test_openai_groq_fields_and_inactive_models():
     body = {
         "object": "list",
         "data": [
-            {
-                "id": "qwen/qwen3-32b",
-                "object": "model",
-                "created": 1748396646,
-                "owned_by": "Alibaba Cloud",
-                "active": True,
-                "context_window": 131072,
-                "public_apps": None,
-                "max_completion_tokens": 40960,
-            },
+            GROQ_QWEN3_32B,
             {
                 "id": "meta-llama/llama-guard-4-12b",
                 "object": "model",
@@ -89,17 +90,7 @@ def test_openai_fireworks_fields():
     body = {
         "object": "list",
         "data": [
-            {
-                "id": "accounts/fireworks/models/kimi-k2-instruct-0905",
-                "object": "model",
-                "owned_by": "fireworks",
-                "created": 1757018994,
-                "kind": "HF_BASE_MODEL",
-                "supports_chat": True,
-                "supports_image_input": False,
-                "supports_tools": True,
-                "context_length": 262144,
-            },
+            FIREWORKS_KIMI_K2,
             {
                 "id": "accounts/fireworks/models/qwen2p5-vl-32b-instruct",
                 "object": "model",
@@ -108,13 +99,7 @@ def test_openai_fireworks_fields():
                 "supports_tools": False,
                 "context_length": 128000,
             },
-            {
-                "id": "accounts/fireworks/models/flux-1-schnell-fp8",
-                "object": "model",
-                "owned_by": "fireworks",
-                "created": 1729000000,
-                "supports_chat": False,
-            },
+            FIREWORKS_FLUX_SCHNELL,
             {"id": "accounts/fireworks/models/some-base", "object": "model", "supports_chat": False},
         ],
     }
@@ -289,18 +274,7 @@ def test_openrouter_prices_per_million_and_modalities():
 
 def test_together_bare_array_with_types_and_prices():
     body = [
-        {
-            "id": "meta-llama/Llama-3.3-70B-Instruct-Turbo",
-            "object": "model",
-            "created": 1733443923,
-            "type": "chat",
-            "running": False,
-            "display_name": "Meta Llama 3.3 70B Instruct Turbo",
-            "organization": "Meta",
-            "context_length": 131072,
-            "config": {"chat_template": "…", "stop": ["<|eot_id|>"], "max_output_length": 0},
-            "pricing": {"hourly": 0, "input": 0.88, "output": 0.88, "base": 0, "finetune": 0},
-        },
+        {**TOGETHER_LLAMA_3_3_70B, "config": {"chat_template": "…", "stop": ["<|eot_id|>"], "max_output_length": 0}},
         {
             "id": "BAAI/bge-large-en-v1.5",
             "type": "embedding",
@@ -334,21 +308,7 @@ def test_together_rejects_an_object():
 
 OLLAMA_TAGS = {
     "models": [
-        {
-            "name": "gemma3:4b",
-            "model": "gemma3:4b",
-            "modified_at": "2026-04-08T16:14:25.671468202-04:00",
-            "size": 3338801804,
-            "digest": "a2af6cc3eb7fa8be8504abaf9b04e88f17a119ec3f04a3addf55f92841195f5a",
-            "details": {
-                "parent_model": "",
-                "format": "gguf",
-                "family": "gemma3",
-                "families": ["gemma3"],
-                "parameter_size": "4.3B",
-                "quantization_level": "Q4_K_M",
-            },
-        },
+        OLLAMA_GEMMA3_4B,
         {
             "name": "nomic-embed-text:latest",
             "model": "nomic-embed-text:latest",
@@ -414,12 +374,7 @@ def test_anthropic_fields_and_last_page():
     body = {
         "data": [
             {
-                "type": "model",
-                "id": "claude-opus-4-6",
-                "display_name": "Claude Opus 4.6",
-                "created_at": "2026-02-04T00:00:00Z",
-                "max_input_tokens": 200000,
-                "max_tokens": 128000,
+                **ANTHROPIC_CLAUDE_OPUS_4_6,
                 "capabilities": {
                     "batch": {"supported": True},
                     "image_input": {"supported": True},
@@ -427,12 +382,7 @@ def test_anthropic_fields_and_last_page():
                     "thinking": {"supported": True, "types": {"adaptive": {"supported": True}}},
                 },
             },
-            {
-                "type": "model",
-                "id": "claude-opus-4-20250514",
-                "display_name": "Claude Opus 4",
-                "created_at": "2025-05-22T00:00:00Z",
-            },
+            ANTHROPIC_CLAUDE_OPUS_4,
         ],
         "has_more": False,
         "first_id": "claude-opus-4-6",
@@ -517,17 +467,7 @@ def test_gemini_last_page_has_no_token():
 
 COHERE_BODY = {
     "models": [
-        {
-            "name": "command-a-03-2025",
-            "endpoints": ["generate", "chat", "summarize"],
-            "finetuned": False,
-            "context_length": 256000,
-            "tokenizer_url": "https://storage.googleapis.com/cohere-public/tokenizers/command-a-03-2025.json",
-            "default_endpoints": ["chat"],
-            "features": ["json_mode", "json_schema", "safety_modes", "strict_tools", "tools"],
-            "supports_vision": False,
-            "is_deprecated": False,
-        },
+        COHERE_COMMAND_A,
         {
             "name": "embed-v4.0",
             "endpoints": ["embed"],

@@ -9,7 +9,7 @@ from llm_providers import urls as ui_urls
 from llm_providers.models import ProviderConfig
 from tests.unit.views_support import DEAD_BASE, SENTINEL_KEY, logged_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_local_probe")]
 
 # The methods each URL accepts. The test below fails when a URL is added without an entry here.
 METHODS: dict[str, tuple[str, ...]] = {
@@ -29,11 +29,6 @@ METHODS: dict[str, tuple[str, ...]] = {
 POST_DATA = {"validate-field": {"_field": "api_key", "api_key": "x"}, "wizard-test": {"action": "run"}}
 # What a user with only the view permission may open.
 VIEW_ONLY_GET = {"overview", "edit", "models", "test"}
-
-
-@pytest.fixture(autouse=True)
-def _no_local_probe(settings):
-    settings.LLM_PROVIDERS_LOCAL_PROBE_TARGETS = []
 
 
 def ui_names() -> list[str]:

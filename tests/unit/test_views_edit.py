@@ -28,23 +28,7 @@ from tests.unit.views_support import (
     logged_in,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_local_probe(settings):
-    settings.LLM_PROVIDERS_LOCAL_PROBE_TARGETS = []
-
-
-@pytest.fixture
-def client(staff_user):
-    return logged_in(staff_user)
-
-
-@pytest.fixture
-def upstream():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_local_probe")]
 
 
 @pytest.fixture
@@ -97,8 +81,8 @@ def test_form_validation_delegates_to_config_validation():
 # --- edit ---------------------------------------------------------------------------------
 
 
-def test_edit_form_masks_the_secret_and_carries_the_version(client, groq):
-    response = client.get(f"{UI}{groq.pk}/edit/")
+def test_edit_form_masks_the_secret_and_carries_the_version(staff_client, groq):
+    response = staff_client.get(f"{UI}{groq.pk}/edit/")
     assert_full_page(response)
     html = response.content.decode()
     assert "•••• b1a0" in html and "Replace" in html
@@ -108,22 +92,22 @@ def test_edit_form_masks_the_secret_and_carries_the_version(client, groq):
     assert_no_secret(response.content)
 
 
-def test_edit_with_blank_key_keeps_the_key(client, groq):
-    response = _edit(client, groq, provider_name="Groq renamed")
+def test_edit_with_blank_key_keeps_the_key(staff_client, groq):
+    response = _edit(staff_client, groq, provider_name="Groq renamed")
     assert response.status_code == 302, response.content.decode()[:2000]
     groq.refresh_from_db()
     assert groq.name == "Groq renamed"
     assert crypto.decrypt_secrets(groq.secrets_ciphertext) == {"api_key": SENTINEL_KEY}
 
 
-def test_edit_with_a_new_key_replaces_it(client, groq):
-    assert _edit(client, groq, api_key="gsk_new_key_000000000000").status_code == 302
+def test_edit_with_a_new_key_replaces_it(staff_client, groq):
+    assert _edit(staff_client, groq, api_key="gsk_new_key_000000000000").status_code == 302
     groq.refresh_from_db()
     assert crypto.decrypt_secrets(groq.secrets_ciphertext) == {"api_key": "gsk_new_key_000000000000"}
 
 
-def test_edit_errors_are_inline_and_nothing_changes(client, groq):
-    response = _edit(client, groq, api_base="http://169.254.169.254/latest")
+def test_edit_errors_are_inline_and_nothing_changes(staff_client, groq):
+    response = _edit(staff_client, groq, api_base="http://169.254.169.254/latest")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="id_api_base_errors"' in html and 'aria-invalid="true"' in html
@@ -132,15 +116,15 @@ def test_edit_errors_are_inline_and_nothing_changes(client, groq):
     assert groq.version == 1
 
 
-def test_edit_changing_the_address_asks_for_the_key_again(client, groq):
-    html = _edit(client, groq, api_base="http://127.0.0.1:10/v1").content.decode()
+def test_edit_changing_the_address_asks_for_the_key_again(staff_client, groq):
+    html = _edit(staff_client, groq, api_base="http://127.0.0.1:10/v1").content.decode()
     assert "enter the API key again" in html
     assert_no_secret(html.encode())
 
 
-def test_version_conflict_keeps_the_entered_values(client, groq):
+def test_version_conflict_keeps_the_entered_values(staff_client, groq):
     provider_update(provider=groq, expected_version=groq.version, name="Changed elsewhere")
-    response = _edit(client, groq, provider_name="My new name", version=1)
+    response = _edit(staff_client, groq, provider_name="My new name", version=1)
     assert response.status_code == 200
     html = response.content.decode()
     assert "changed by someone else" in html and 'role="alert"' in html
@@ -148,21 +132,23 @@ def test_version_conflict_keeps_the_entered_values(client, groq):
     assert 'name="version" value="2"' in html  # saving again applies the values on top
     groq.refresh_from_db()
     assert groq.name == "Changed elsewhere"
-    again = client.post(f"{UI}{groq.pk}/edit/", {"provider_name": "My new name", "api_base": DEAD_BASE, "version": "2"})
+    again = staff_client.post(
+        f"{UI}{groq.pk}/edit/", {"provider_name": "My new name", "api_base": DEAD_BASE, "version": "2"}
+    )
     assert again.status_code == 302
     groq.refresh_from_db()
     assert groq.name == "My new name"
 
 
-def test_optional_secret_can_be_cleared(client, make_provider):
+def test_optional_secret_can_be_cleared(staff_client, make_provider):
     custom = make_provider(
         name="Sambanova",
         template_id="custom",
         config={"litellm_provider_name": "sambanova", "model_ids": "m1", "api_key": SENTINEL_KEY},
     )
-    html = client.get(f"{UI}{custom.pk}/edit/").content.decode()
+    html = staff_client.get(f"{UI}{custom.pk}/edit/").content.decode()
     assert "Clear the stored API key" in html
-    response = client.post(
+    response = staff_client.post(
         f"{UI}{custom.pk}/edit/",
         {
             "provider_name": "Sambanova",
@@ -177,22 +163,22 @@ def test_optional_secret_can_be_cleared(client, make_provider):
     assert custom.secret_hints == {} and custom.secrets_ciphertext == ""
 
 
-def test_editing_a_draft_continues_the_wizard(client, make_provider):
+def test_editing_a_draft_continues_the_wizard(staff_client, make_provider):
     draft = make_provider(name="Draft", status="draft", config={"api_key": SENTINEL_KEY})
-    response = client.get(f"{UI}{draft.pk}/edit/")
+    response = staff_client.get(f"{UI}{draft.pk}/edit/")
     assert response["Location"] == f"{UI}new/groq/configure/?draft={draft.pk}"
 
 
 # --- models -------------------------------------------------------------------------------
 
 
-def test_models_page_lists_and_saves_overrides(client, groq, upstream):
+def test_models_page_lists_and_saves_overrides(staff_client, groq, upstream):
     upstream.get(GROQ_MODELS_URL, json=listing("llama-3.3-70b-versatile", "qwen/qwen3-32b"))
-    page = client.get(f"{UI}{groq.pk}/models/")
+    page = staff_client.get(f"{UI}{groq.pk}/models/")
     assert_full_page(page)
     html = page.content.decode()
     assert "Display name override for llama-3.3-70b-versatile" in html
-    response = client.post(
+    response = staff_client.post(
         f"{UI}{groq.pk}/models/",
         {
             "action": "save",
@@ -211,13 +197,13 @@ def test_models_page_lists_and_saves_overrides(client, groq, upstream):
     assert not ProviderModel.objects.get(provider=groq, model_id="llama-3.3-70b-versatile").visible
     groq.refresh_from_db()
     assert groq.default_model == "qwen/qwen3-32b"
-    assert "Qwen (fast)" in client.get(f"{UI}{groq.pk}/models/").content.decode()
+    assert "Qwen (fast)" in staff_client.get(f"{UI}{groq.pk}/models/").content.decode()
 
 
-def test_models_page_bad_override_is_reported(client, groq, upstream):
+def test_models_page_bad_override_is_reported(staff_client, groq, upstream):
     upstream.get(GROQ_MODELS_URL, json=listing("qwen/qwen3-32b"))
-    client.get(f"{UI}{groq.pk}/models/")
-    response = client.post(
+    staff_client.get(f"{UI}{groq.pk}/models/")
+    response = staff_client.post(
         f"{UI}{groq.pk}/models/",
         {
             "action": "save",
@@ -231,22 +217,22 @@ def test_models_page_bad_override_is_reported(client, groq, upstream):
     assert "qwen/qwen3-32b: Enter a positive whole number of tokens." in response.content.decode()
 
 
-def test_models_page_shows_changes_since_the_last_refresh(client, groq, upstream):
+def test_models_page_shows_changes_since_the_last_refresh(staff_client, groq, upstream):
     upstream.get(GROQ_MODELS_URL, json=listing("llama-3.3-70b-versatile", "old-model"))
-    client.get(f"{UI}{groq.pk}/models/")
+    staff_client.get(f"{UI}{groq.pk}/models/")
     upstream.replace(responses.GET, GROQ_MODELS_URL, json=listing("llama-3.3-70b-versatile", "new-model"))
-    client.post(f"{UI}{groq.pk}/models/", {"action": "refresh"})
-    html = client.get(f"{UI}{groq.pk}/models/", {"kind": "all"}).content.decode()
+    staff_client.post(f"{UI}{groq.pk}/models/", {"action": "refresh"})
+    html = staff_client.get(f"{UI}{groq.pk}/models/", {"kind": "all"}).content.decode()
     assert "Changes since the last refresh" in html
     assert "New: <code>new-model</code>" in html and "Gone: <code>old-model</code>" in html
     assert "Gone</span>" in html  # the row is kept and marked
 
 
-def test_models_partial_and_xss_in_model_ids_and_overrides(client, groq, upstream):
+def test_models_partial_and_xss_in_model_ids_and_overrides(staff_client, groq, upstream):
     upstream.get(GROQ_MODELS_URL, json=listing(XSS))
-    client.get(f"{UI}{groq.pk}/models/")
+    staff_client.get(f"{UI}{groq.pk}/models/")
     ProviderModel.objects.filter(provider=groq).update(overrides={"display_name": XSS})
-    response = client.get(f"{UI}{groq.pk}/models/", headers=htmx("model-list"))
+    response = staff_client.get(f"{UI}{groq.pk}/models/", headers=htmx("model-list"))
     assert_partial(response)
     html = response.content.decode()
     assert XSS not in html
@@ -256,19 +242,19 @@ def test_models_partial_and_xss_in_model_ids_and_overrides(client, groq, upstrea
 # --- test page ----------------------------------------------------------------------------
 
 
-def test_test_page_runs_and_returns_the_results_partial(client, groq, upstream):
+def test_test_page_runs_and_returns_the_results_partial(staff_client, groq, upstream):
     upstream.get(
         GROQ_MODELS_URL, json={"error": {"message": f"Incorrect API key provided: {SENTINEL_KEY}"}}, status=401
     )
-    page = client.get(f"{UI}{groq.pk}/test/")
+    page = staff_client.get(f"{UI}{groq.pk}/test/")
     assert_full_page(page)
     assert "Run the connection test" in page.content.decode()
-    response = client.post(f"{UI}{groq.pk}/test/", headers=htmx("test-results"))
+    response = staff_client.post(f"{UI}{groq.pk}/test/", headers=htmx("test-results"))
     assert_partial(response)
     html = response.content.decode()
     assert "✗" in html and "Authenticated" in html and "Failed" in html
     assert_no_secret(response.content)
-    full = client.post(f"{UI}{groq.pk}/test/")
+    full = staff_client.post(f"{UI}{groq.pk}/test/")
     assert_full_page(full)
     assert "Run the test again" in full.content.decode()
 

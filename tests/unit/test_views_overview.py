@@ -22,17 +22,7 @@ from tests.unit.views_support import (
     logged_in,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_local_probe(settings):
-    settings.LLM_PROVIDERS_LOCAL_PROBE_TARGETS = []
-
-
-@pytest.fixture
-def client(staff_user):
-    return logged_in(staff_user)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_local_probe")]
 
 
 @pytest.fixture
@@ -40,8 +30,8 @@ def groq(make_provider):
     return make_provider(config={"api_key": SENTINEL_KEY})
 
 
-def test_empty_state_invites_the_first_provider(client):
-    response = client.get(UI)
+def test_empty_state_invites_the_first_provider(staff_client):
+    response = staff_client.get(UI)
     assert_full_page(response)
     html = response.content.decode()
     assert "Add your first provider" in html
@@ -49,21 +39,21 @@ def test_empty_state_invites_the_first_provider(client):
     assert 'href="/llm-providers/new/"' in html
 
 
-def test_empty_state_recommends_environment_keys(client, monkeypatch):
+def test_empty_state_recommends_environment_keys(staff_client, monkeypatch):
     monkeypatch.setenv("GROQ_API_KEY", SENTINEL_KEY)
-    response = client.get(UI)
+    response = staff_client.get(UI)
     assert "Key found in the environment (GROQ_API_KEY)" in response.content.decode()
     assert_no_secret(response.content)
 
 
-def test_card_shows_the_provider_at_a_glance(client, groq):
+def test_card_shows_the_provider_at_a_glance(staff_client, groq):
     ProviderModel.objects.create(provider=groq, model_id="llama-3.3-70b-versatile", visible=True)
     ProviderModel.objects.create(provider=groq, model_id="hidden-model", visible=False)
     fetched = timezone.now() - timedelta(minutes=5)
     ModelFetchState.objects.filter(pk=groq.pk).update(
         has_good_list=True, fetched_at=fetched, expires_at=timezone.now() + timedelta(hours=1)
     )
-    html = client.get(UI).content.decode()
+    html = staff_client.get(UI).content.decode()
     card = html.split(f'id="provider-{groq.pk}"', 1)[1].split("</article>", 1)[0]
     assert ">Groq</h3>" in card and "Popular cloud" in card
     assert "✓</span> OK" in card
@@ -91,71 +81,71 @@ def test_card_shows_the_provider_at_a_glance(client, groq):
         ),
     ],
 )
-def test_card_status_error_and_stale(client, groq, state, expected):
+def test_card_status_error_and_stale(staff_client, groq, state, expected):
     ModelFetchState.objects.filter(pk=groq.pk).update(**state)
-    assert expected in client.get(UI).content.decode()
+    assert expected in staff_client.get(UI).content.decode()
 
 
-def test_card_status_needs_key_when_the_secret_cannot_be_decrypted(client, groq):
+def test_card_status_needs_key_when_the_secret_cannot_be_decrypted(staff_client, groq):
     ProviderConfig.objects.filter(pk=groq.pk).update(secrets_ciphertext="gAAAAABnot-a-valid-token")
-    html = client.get(UI).content.decode()
+    html = staff_client.get(UI).content.decode()
     assert "Needs key" in html and "enter it again" in html
 
 
-def test_grid_partial_for_htmx(client, groq):
-    response = client.get(UI, headers=htmx("provider-grid"))
+def test_grid_partial_for_htmx(staff_client, groq):
+    response = staff_client.get(UI, headers=htmx("provider-grid"))
     assert_partial(response)
     assert response.content.decode().lstrip().startswith('<section id="provider-grid"')
     assert "HX-Request" in response["Vary"]
 
 
-def test_set_default_htmx_returns_the_grid_with_a_notice(client, groq, make_provider):
+def test_set_default_htmx_returns_the_grid_with_a_notice(staff_client, groq, make_provider):
     other = make_provider(name="Other", config={"api_key": SENTINEL_KEY})
-    response = client.post(f"{UI}{other.pk}/default/", headers=htmx("provider-grid"))
+    response = staff_client.post(f"{UI}{other.pk}/default/", headers=htmx("provider-grid"))
     assert_partial(response)
     assert "Other is now the default provider." in response.content.decode()
     other.refresh_from_db()
     assert other.is_default
 
 
-def test_set_default_without_js_redirects_with_a_message(client, groq):
-    response = client.post(f"{UI}{groq.pk}/default/", follow=True)
+def test_set_default_without_js_redirects_with_a_message(staff_client, groq):
+    response = staff_client.post(f"{UI}{groq.pk}/default/", follow=True)
     assert response.redirect_chain == [(UI, 302)]
     assert "Groq is now the default provider." in response.content.decode()
 
 
-def test_disable_then_set_default_is_refused_with_a_message(client, groq):
-    client.post(f"{UI}{groq.pk}/toggle/", {"enabled": "0", "version": groq.version})
+def test_disable_then_set_default_is_refused_with_a_message(staff_client, groq):
+    staff_client.post(f"{UI}{groq.pk}/toggle/", {"enabled": "0", "version": groq.version})
     groq.refresh_from_db()
     assert groq.enabled is False
-    html = client.post(f"{UI}{groq.pk}/default/", headers=htmx("provider-grid")).content.decode()
+    html = staff_client.post(f"{UI}{groq.pk}/default/", headers=htmx("provider-grid")).content.decode()
     assert 'role="alert"' in html and "Enable this provider" in html
-    client.post(f"{UI}{groq.pk}/toggle/", {"enabled": "1"})
+    staff_client.post(f"{UI}{groq.pk}/toggle/", {"enabled": "1"})
     groq.refresh_from_db()
     assert groq.enabled is True
 
 
-def test_toggle_with_a_stale_version_reports_the_conflict(client, groq):
-    html = client.post(f"{UI}{groq.pk}/toggle/", {"enabled": "0", "version": "99"}, follow=True).content.decode()
+def test_toggle_with_a_stale_version_reports_the_conflict(staff_client, groq):
+    html = staff_client.post(f"{UI}{groq.pk}/toggle/", {"enabled": "0", "version": "99"}, follow=True).content.decode()
     assert "changed by someone else" in html
     groq.refresh_from_db()
     assert groq.enabled is True
 
 
-def test_delete_asks_for_confirmation_naming_the_provider(client, groq):
-    page = client.get(f"{UI}{groq.pk}/delete/")
+def test_delete_asks_for_confirmation_naming_the_provider(staff_client, groq):
+    page = staff_client.get(f"{UI}{groq.pk}/delete/")
     assert_full_page(page)
     assert "Delete the provider <strong>Groq</strong>?" in page.content.decode()
     assert "Yes, delete Groq" in page.content.decode()
     assert ProviderConfig.objects.filter(pk=groq.pk).exists()
-    done = client.post(f"{UI}{groq.pk}/delete/", follow=True)
+    done = staff_client.post(f"{UI}{groq.pk}/delete/", follow=True)
     assert "Deleted Groq." in done.content.decode()
     assert not ProviderConfig.objects.filter(pk=groq.pk).exists()
 
 
-def test_overview_query_count_is_constant(client, make_provider):
+def test_overview_query_count_is_constant(staff_client, make_provider):
     with cachalot_disabled():  # count real queries, not cache hits
-        _check_overview_query_count(client, make_provider)
+        _check_overview_query_count(staff_client, make_provider)
 
 
 def _check_overview_query_count(client, make_provider):
@@ -173,16 +163,20 @@ def _check_overview_query_count(client, make_provider):
     assert len(one) <= 5  # session, user, user + group permissions, providers
 
 
-def test_names_are_escaped(client, make_provider):
+def test_names_are_escaped(staff_client, make_provider):
     make_provider(name=XSS, config={"api_key": SENTINEL_KEY})
-    html = client.get(UI).content.decode()
+    html = staff_client.get(UI).content.decode()
     assert XSS not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_drafts_are_not_listed(client, make_provider):
-    make_provider(name="Half done", status="draft", config={"api_key": SENTINEL_KEY})
-    assert "Half done" not in client.get(UI).content.decode()
+def test_drafts_are_not_listed_as_configured_providers(staff_client, make_provider):
+    draft = make_provider(name="Half done", status="draft", config={"api_key": SENTINEL_KEY})
+    html = staff_client.get(UI).content.decode()
+    assert '<article class="llmp-card' not in html  # not a configured provider
+    assert "Add your first provider" in html
+    # …but offered for resumption under "Unfinished setups".
+    assert f"?draft={draft.pk}" in html and "Continue setup of Half done" in html
 
 
 # --- Django admin -------------------------------------------------------------------------

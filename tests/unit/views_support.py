@@ -1,4 +1,4 @@
-"""Helpers shared by the HTML view tests (plain functions and constants; fixtures live in each module)."""
+"""Helpers shared by the HTML view tests (plain functions and constants; shared fixtures live in conftest.py)."""
 
 from __future__ import annotations
 
