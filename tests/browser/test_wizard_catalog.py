@@ -93,6 +93,8 @@ def test_the_wizard_with_the_keyboard_only_and_focus_on_each_new_step(wizard, fa
     tab_to(page, page.get_by_label("Search providers"))
     page.keyboard.type("groq")
     expect(page.get_by_text("1 provider shown")).to_be_visible()
+    # "gro" already shows one provider: wait for the answer to the whole query (it sets the URL).
+    expect(page).to_have_url(re.compile(r"[?&]q=groq(&|$)"))
     tab_to(page, page.get_by_role("link", name="Set up Groq"))
     page.keyboard.press("Enter")
     expect(wizard.heading(2)).to_be_focused()

@@ -60,7 +60,7 @@ def test_step1_full_page_groups_cards_by_category(staff_client):
     for heading in ("Popular cloud", "Enterprise", "Local / self-hosted", "Custom integration"):
         assert f">{heading}</h3>" in html
     assert "Set up Groq" in html and "Setup: Easy" in html and "Recommended" in html
-    assert 'hx-trigger="input changed delay:40ms, search" hx-sync="this:replace"' in html
+    assert 'hx-trigger="input changed delay:40ms, search" hx-sync="#wizard-body:replace"' in html
 
 
 def test_step1_search_returns_only_the_card_grid(staff_client):
