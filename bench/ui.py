@@ -199,15 +199,7 @@ def groq_through_the_wizard(page: Page, base: str, fake: FakeUpstream) -> Action
     page.goto(base + UI)
     act.click(page.get_by_role("link", name="Add provider", exact=True))
     act.click(page.get_by_role("link", name="Set up Groq"))
-    act.fill(field(page, "API key"), GROQ_KEY)
-    act.click(page.get_by_text("Advanced settings", exact=True), plumbing=True)
-    act.fill(field(page, "API base URL"), fake.url + "/openai/v1", plumbing=True)
-    act.click(page.get_by_role("button", name="Continue to step 3"))
-    expect(page.get_by_role("rowheader", name="llama-3.3-70b-versatile", exact=True)).to_be_visible()
-    # The live list and a default are preselected; step 4 tests and saves when every check passes.
-    act.click(page.get_by_role("button", name="Test and save"))
-    expect(page.get_by_role("article", name="Groq", exact=True)).to_be_visible(timeout=30_000)
-    return act
+    return _configure_groq_and_save(page, act, fake)
 
 
 def groq_from_the_overview_recommendation(page: Page, base: str, fake: FakeUpstream) -> Actions:
@@ -215,11 +207,17 @@ def groq_from_the_overview_recommendation(page: Page, base: str, fake: FakeUpstr
     act = Actions(page)
     page.goto(base + UI)
     act.click(page.get_by_role("link", name="Set up Groq"))
+    return _configure_groq_and_save(page, act, fake)
+
+
+def _configure_groq_and_save(page: Page, act: Actions, fake: FakeUpstream) -> Actions:
+    """Step 2 (the key), step 3 (the preselected live list), then "Test and save"."""
     act.fill(field(page, "API key"), GROQ_KEY)
     act.click(page.get_by_text("Advanced settings", exact=True), plumbing=True)
     act.fill(field(page, "API base URL"), fake.url + "/openai/v1", plumbing=True)
     act.click(page.get_by_role("button", name="Continue to step 3"))
     expect(page.get_by_role("rowheader", name="llama-3.3-70b-versatile", exact=True)).to_be_visible()
+    # The live list and a default are preselected; step 4 tests and saves when every check passes.
     act.click(page.get_by_role("button", name="Test and save"))
     expect(page.get_by_role("article", name="Groq", exact=True)).to_be_visible(timeout=30_000)
     return act
