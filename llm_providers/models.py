@@ -6,6 +6,9 @@ from django.conf import settings as django_settings
 from django.db import models
 from django.db.models import Q
 
+# Longest model id stored anywhere (default models, listed and manual models).
+MODEL_ID_MAX_LENGTH = 256
+
 
 class ProviderConfig(models.Model):
     class Status(models.TextChoices):
@@ -22,7 +25,7 @@ class ProviderConfig(models.Model):
     secret_hints = models.JSONField(default=dict, blank=True)
     enabled = models.BooleanField(default=True)
     is_default = models.BooleanField(default=False)
-    default_model = models.CharField(max_length=256, blank=True, default="")
+    default_model = models.CharField(max_length=MODEL_ID_MAX_LENGTH, blank=True, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     # Per-provider override of the template's model-list TTL.
     model_ttl_seconds = models.PositiveIntegerField(null=True, blank=True)
@@ -57,7 +60,7 @@ class ProviderModel(models.Model):
         MANUAL = "manual", "Added manually"
 
     provider = models.ForeignKey(ProviderConfig, on_delete=models.CASCADE, related_name="models")
-    model_id = models.CharField(max_length=256)
+    model_id = models.CharField(max_length=MODEL_ID_MAX_LENGTH)
     display_name = models.CharField(max_length=256, blank=True, default="")
     kind = models.CharField(max_length=16, default="chat")
     context_window = models.PositiveIntegerField(null=True, blank=True)

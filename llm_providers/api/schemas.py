@@ -13,9 +13,9 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from llm_providers.catalog.schema import Category, ConfigField, Difficulty, FallbackModel, ModelFetching
+from llm_providers.models import MODEL_ID_MAX_LENGTH
 
 DB_INT_MAX = 2**31 - 1
-MODEL_ID_MAX = 256
 
 
 # --- errors --------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ class ProviderCreateIn(Schema):
     name: str
     template_id: str
     config: dict[str, Any] = {}
-    default_model: str = Field("", max_length=MODEL_ID_MAX)
+    default_model: str = Field("", max_length=MODEL_ID_MAX_LENGTH)
 
 
 class ProviderPatchIn(Schema):
@@ -111,14 +111,14 @@ class ProviderPatchIn(Schema):
     version: int = Field(..., ge=1, le=DB_INT_MAX, description="The version you read; a stale one gives 409.")
     name: str | None = None
     config: dict[str, Any] | None = None
-    default_model: str | None = Field(None, max_length=MODEL_ID_MAX)
+    default_model: str | None = Field(None, max_length=MODEL_ID_MAX_LENGTH)
     enabled: bool | None = None
     status: str | None = None
     model_ttl_seconds: int | None = Field(None, le=DB_INT_MAX, description="null restores the template's TTL.")
 
 
 class SetDefaultIn(Schema):
-    model: str | None = Field(None, max_length=MODEL_ID_MAX)
+    model: str | None = Field(None, max_length=MODEL_ID_MAX_LENGTH)
 
 
 # --- models --------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ class ManualModelIn(Schema):
 
 
 class TestIn(Schema):
-    model: str | None = Field(None, max_length=MODEL_ID_MAX)
+    model: str | None = Field(None, max_length=MODEL_ID_MAX_LENGTH)
 
 
 class TemplateTestIn(TestIn):

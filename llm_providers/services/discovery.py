@@ -29,10 +29,9 @@ from llm_providers.config_validation import clean_config, effective_settings
 from llm_providers.discovery import fetchers
 from llm_providers.discovery.records import ModelRecord
 from llm_providers.exceptions import ConfigValidationError, NotFound, SecretUnavailable, UpstreamError
-from llm_providers.models import ModelFetchState, ProviderConfig, ProviderModel
+from llm_providers.models import MODEL_ID_MAX_LENGTH, ModelFetchState, ProviderConfig, ProviderModel
 from llm_providers.services.providers import UNSET, provider_secrets
 
-MANUAL_ID_MAX = 256
 # Metadata compared to report a model as "changed" after a refresh.
 _TRACKED = (
     "display_name",
@@ -420,7 +419,8 @@ def _manual_ids_from_settings(template: ProviderTemplate, settings: dict[str, An
     if template.field("model_ids") is None:
         return []
     text = settings.get("model_ids") or ""
-    return [line.strip() for line in str(text).splitlines() if line.strip() and len(line.strip()) <= MANUAL_ID_MAX]
+    ids = (line.strip() for line in str(text).splitlines())
+    return [model_id for model_id in ids if model_id and len(model_id) <= MODEL_ID_MAX_LENGTH]
 
 
 def _ensure_fallback_rows(provider: ProviderConfig, template: ProviderTemplate) -> None:
@@ -492,8 +492,8 @@ def validate_model_id(model_id: Any) -> str:
         raise ConfigValidationError({"model_id": ["Enter a model ID."]})
     if any(ch.isspace() for ch in model_id.strip()) or model_id != model_id.strip():
         raise ConfigValidationError({"model_id": ["Model IDs cannot contain spaces."]})
-    if len(model_id) > MANUAL_ID_MAX:
-        raise ConfigValidationError({"model_id": [f"Use at most {MANUAL_ID_MAX} characters."]})
+    if len(model_id) > MODEL_ID_MAX_LENGTH:
+        raise ConfigValidationError({"model_id": [f"Use at most {MODEL_ID_MAX_LENGTH} characters."]})
     return model_id
 
 

@@ -14,7 +14,7 @@ from llm_providers.catalog.loader import get_template
 from llm_providers.catalog.schema import ProviderTemplate
 from llm_providers.config_validation import clean_config, effective_settings
 from llm_providers.exceptions import ConfigValidationError, ConflictError, SecretUnavailable
-from llm_providers.models import ModelFetchState, ProviderConfig
+from llm_providers.models import MODEL_ID_MAX_LENGTH, ModelFetchState, ProviderConfig
 from llm_providers.signals import provider_changed
 
 UNSET: Any = object()
@@ -43,6 +43,15 @@ def _check_name_free(name: str, *, exclude_pk: int | None = None) -> None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise ConfigValidationError({"name": [f"A provider named {name!r} already exists."]})
+
+
+def _clean_model_id(value: Any, field: str) -> str:
+    model = value.strip() if isinstance(value, str) else ""
+    if value not in (None, "") and not isinstance(value, str):
+        raise ConfigValidationError({field: ["Enter a model ID."]})
+    if len(model) > MODEL_ID_MAX_LENGTH:
+        raise ConfigValidationError({field: [f"Use at most {MODEL_ID_MAX_LENGTH} characters."]})
+    return model
 
 
 def _emit(action: str, provider: ProviderConfig | None, provider_id: int, user: Any, changes: dict) -> None:
@@ -77,6 +86,10 @@ def provider_create(
         errors.update(exc.fields)
     cleaned = clean_config(template, config, partial=False)
     errors.update(cleaned.errors)
+    try:
+        default_model = _clean_model_id(default_model or template.default_model, "default_model")
+    except ConfigValidationError as exc:
+        errors.update(exc.fields)
     if errors:
         raise ConfigValidationError(errors)
     provider = ProviderConfig(
@@ -85,7 +98,7 @@ def provider_create(
         settings=cleaned.settings,
         secrets_ciphertext=crypto.encrypt_secrets(cleaned.secrets),
         secret_hints={key: crypto.secret_hint(value) for key, value in cleaned.secrets.items()},
-        default_model=(default_model or template.default_model or "").strip(),
+        default_model=default_model,
         status=status,
         enabled=enabled,
         created_by=_user_or_none(user),
@@ -156,7 +169,10 @@ def provider_update(
                 updates.update(_merge_secrets(provider, cleaned.secrets, cleaned.cleared))
                 changes["secrets"] = sorted(set(cleaned.secrets) | cleaned.cleared)
     if default_model is not UNSET:
-        updates["default_model"] = (default_model or "").strip()
+        try:
+            updates["default_model"] = _clean_model_id(default_model, "default_model")
+        except ConfigValidationError as exc:
+            errors.update(exc.fields)
     if enabled is not UNSET:
         updates["enabled"] = bool(enabled)
         if not enabled and provider.is_default:
@@ -220,7 +236,7 @@ def provider_set_default(*, provider: ProviderConfig, model: str | None = None, 
         raise ConfigValidationError({"enabled": ["Enable this provider before making it the default."]})
     updates: dict[str, Any] = {"is_default": True, "updated_at": timezone.now(), "updated_by": _user_or_none(user)}
     if model is not None:
-        model = model.strip()
+        model = _clean_model_id(model, "model")
         if not model:
             raise ConfigValidationError({"model": ["Choose a model."]})
         updates["default_model"] = model

@@ -180,3 +180,19 @@ def test_secret_hint_never_reveals_short_secrets():
 
 def test_no_missing_migrations():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_default_model_longer_than_the_column_is_a_field_error():
+    too_long = "m" * 257
+    with pytest.raises(ConfigValidationError) as info:
+        provider_create(name="Long", template_id="groq", config={"api_key": KEY}, default_model=too_long)
+    assert "at most 256" in info.value.fields["default_model"][0]
+    provider = _groq()
+    with pytest.raises(ConfigValidationError) as info:
+        provider_update(provider=provider, expected_version=1, default_model=too_long)
+    assert "default_model" in info.value.fields
+    with pytest.raises(ConfigValidationError) as info:
+        provider_set_default(provider=provider, model=too_long)
+    assert "model" in info.value.fields
+    provider.refresh_from_db()
+    assert provider.version == 1 and not provider.is_default  # nothing saved
