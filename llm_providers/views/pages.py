@@ -37,10 +37,12 @@ def _overview_context(notice: str = "", notice_level: str = "success") -> dict:
     # drafts (unfinished wizard setups) come in the same query and are listed apart.
     providers = list(selectors.provider_list(include_drafts=True))
     active = [p for p in providers if p.status != ProviderConfig.Status.DRAFT]
-    drafts = sorted((p for p in providers if p.status == ProviderConfig.Status.DRAFT), key=lambda p: p.updated_at)
+    drafts = sorted(
+        (p for p in providers if p.status == ProviderConfig.Status.DRAFT), key=lambda p: p.updated_at, reverse=True
+    )
     cards = [presenters.provider_card(p, get_template(p.template_id)) for p in active]
     context = {"title": "LLM providers", "cards": cards, "notice": notice, "notice_level": notice_level}
-    context["drafts"] = [(draft, get_template(draft.template_id)) for draft in reversed(drafts)]
+    context["drafts"] = [(draft, get_template(draft.template_id)) for draft in drafts]
     if not cards:
         templates = all_templates()
         context["recommendations"] = presenters.recommendations(templates, local_probe.running_local_servers())
